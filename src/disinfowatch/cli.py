@@ -1,0 +1,302 @@
+"""The command line: parse arguments, call the library, format the result. Nothing else."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import api
+from .errors import DisinfowatchError
+from .records import Source
+from .settings import Settings
+
+
+def _db_option(f):
+    return click.option("--db", "db", metavar="URL",
+                        help="Store: sqlite:///PATH, a .db file path, or postgresql://... (default: settings)")(f)
+
+
+def _json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")(f)
+
+
+def _errors(f):
+    """Turn library errors into one-line messages (exit 1); --debug shows the traceback instead."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        try:
+            return f(*args, **kwargs)
+        except DisinfowatchError as exc:
+            if ctx.find_root().obj.get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def _settings(db: str | None = None, **overrides) -> Settings:
+    ctx = click.get_current_context().find_root()
+    if db and "://" not in db:
+        db = f"sqlite:///{Path(db).expanduser().resolve()}"
+    return api.load_settings(ctx.obj.get("config"), {"db": db, **overrides})
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _table(rows: list[dict], columns: list[str]) -> None:
+    if not rows:
+        click.echo("(none)")
+        return
+    widths = {c: max(len(c), *(len(str(r.get(c, "") if r.get(c) is not None else "")) for r in rows)) for c in columns}
+    widths = {c: min(w, 60) for c, w in widths.items()}
+    click.echo("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip())
+    for r in rows:
+        cells = []
+        for c in columns:
+            value = "" if r.get(c) is None else str(r.get(c))
+            value = value if len(value) <= widths[c] else value[: widths[c] - 1] + "…"
+            cells.append(value.ljust(widths[c]))
+        click.echo("  ".join(cells).rstrip())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", type=click.Path(dir_okay=False), envvar="DISINFOWATCH_CONFIG",
+              help="TOML settings file (default: disinfowatch.toml in the user config directory).")
+@click.option("--debug", is_flag=True, help="Show tracebacks and stop at the first unexpected error.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug logging).")
+@click.version_option(package_name="disinfowatch")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, debug: bool, verbose: int) -> None:
+    """disinfowatch: watch media in many languages for known disinformation narratives."""
+    ctx.ensure_object(dict)
+    ctx.obj.update(config=config, debug=debug)
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+
+
+def _print_report(report: api.IngestReport, as_json: bool) -> None:
+    if as_json:
+        return
+    click.echo(f"stored {report.documents} new documents; {report.exact_duplicates} exact and "
+               f"{report.near_duplicates} near duplicates linked; {report.rejected} rejected; "
+               f"{report.known} already known; {report.not_modified} not modified")
+
+
+@main.command()
+@click.argument("targets", nargs=-1)
+@_db_option
+@click.option("--source", help="Name of the source these items come from (see `sources list`).")
+@click.option("--all-sources", is_flag=True, help="Fetch every active registered source.")
+@_json_option
+@_errors
+def ingest(targets: tuple[str, ...], db: str | None, source: str | None, all_sources: bool, as_json: bool) -> None:
+    """Ingest files, directories and URLs: text, HTML, JSONL, CSV, WARC, RSS/Atom, OPML, sitemaps.
+
+    \b
+    disinfowatch ingest article.txt pages/ dump.jsonl crawl.warc.gz
+    disinfowatch ingest https://example.org/feed.xml --source example
+    disinfowatch ingest --all-sources
+    """
+    if not targets and not all_sources:
+        raise click.UsageError("name at least one file, directory or URL, or use --all-sources")
+    settings = _settings(db)
+    show = sys.stderr.isatty() and not as_json
+    progress = (lambda item: click.echo(f"  {item[:100]}", err=True)) if show else None
+    report = api.ingest(targets, settings, source=source, all_sources=all_sources,
+                        debug=click.get_current_context().find_root().obj["debug"], progress=progress)
+    if as_json:
+        _echo_json(report.as_dict())
+    _print_report(report, as_json)
+
+
+@main.command()
+@_db_option
+@click.option("--limit", type=int, help="Analyse at most this many documents.")
+@click.option("--no-checkworthiness", is_flag=True, help="Skip the check-worthiness scorer (no embeddings).")
+@_json_option
+@_errors
+def analyze(db: str | None, limit: int | None, no_checkworthiness: bool, as_json: bool) -> None:
+    """Extract sentences, quotes with speakers, claims, countries and check-worthiness from stored
+    documents not yet analysed. Resumable: run it again after an interruption."""
+    settings = _settings(db)
+    bar = None
+    if sys.stderr.isatty() and not as_json:
+        bar = click.progressbar(length=1, label="analysing", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.length = total
+            bar.update(1)
+
+    result = api.analyze(settings, limit=limit, checkworthiness=not no_checkworthiness,
+                         debug=click.get_current_context().find_root().obj["debug"], progress=progress)
+    if bar is not None:
+        bar.render_finish()
+    if as_json:
+        _echo_json(result)
+    else:
+        click.echo(f"analysed {result['analyzed']} documents; {result['rejected']} failed (see `disinfowatch rejections`)")
+
+
+@main.command()
+@_db_option
+@click.option("--stage", help="Only rejections from this stage (read, fetch, clean, ...).")
+@click.option("--limit", default=50, show_default=True)
+@_json_option
+@_errors
+def rejections(db: str | None, stage: str | None, limit: int, as_json: bool) -> None:
+    """List rejected items with the stage and the reason, newest first."""
+    rows = [r.__dict__ for r in api.rejections(_settings(db), stage=stage, limit=limit)]
+    if as_json:
+        _echo_json(rows)
+    else:
+        _table(rows, ["at", "stage", "reason", "item", "detail"])
+
+
+@main.command()
+@_db_option
+@_json_option
+@_errors
+def stats(db: str | None, as_json: bool) -> None:
+    """Documents stored per source and language."""
+    rows = api.stats(_settings(db))
+    _echo_json(rows) if as_json else _table(rows, ["source", "language", "documents"])
+
+
+@main.command()
+@click.argument("query")
+@_db_option
+@click.option("--limit", default=20, show_default=True)
+@_json_option
+@_errors
+def search(query: str, db: str | None, limit: int, as_json: bool) -> None:
+    """Full-text search over stored documents."""
+    rows = api.search(_settings(db), query, limit=limit)
+    _echo_json(rows) if as_json else _table(rows, ["id", "title", "url", "snippet"])
+
+
+@main.command()
+@click.argument("doc_id", type=int)
+@_db_option
+@_json_option
+@_errors
+def show(doc_id: int, db: str | None, as_json: bool) -> None:
+    """Show one stored document: metadata, where it appeared, and its cleaned text."""
+    data = api.show(_settings(db), doc_id)
+    if as_json:
+        _echo_json(data)
+        return
+    for key in ("id", "title", "url", "canonical_url", "source", "site_name", "author", "published", "language", "language_score"):
+        click.echo(f"{key:>15}: {data.get(key) if data.get(key) is not None else ''}")
+    click.echo(f"{'appeared at':>15}:")
+    for a in data["appearances"]:
+        click.echo(f"{'':>17}{a['relation']:<16} {a.get('similarity', '')!s:<6} {a.get('source') or ''}  {a['url']}")
+    analysis = data.get("analysis")
+    if analysis:
+        click.echo(f"{'countries':>15}: {', '.join(analysis['countries'])}")
+        click.echo(f"{'mentions':>15}: {', '.join(analysis['mentions'])}")
+        click.echo(f"\nQuotes ({len(analysis['quotes'])}):")
+        for q in analysis["quotes"]:
+            click.echo(f"  [{q['speaker'] or 'speaker unknown'}] ({q['verb'] or '-'}) {q['text']}")
+        click.echo(f"\nClaims ({len(analysis['claims'])}):")
+        for c in analysis["claims"]:
+            click.echo(f"  [{c['attributed_to'] or 'unattributed'}, {c['kind']}, check-worthiness {c['checkworthiness']:.2f}] "
+                       f"{c['attribution']} … {c['text']}")
+    else:
+        click.echo("\n(not analysed yet: run `disinfowatch analyze`)")
+    click.echo("")
+    click.echo(data["text"])
+
+
+@main.group()
+def sources() -> None:
+    """Manage the monitored sources (feeds, sitemaps, OPML lists, URLs)."""
+
+
+@sources.command("add")
+@click.argument("name")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(["feed", "sitemap", "opml", "url"]), default="feed", show_default=True)
+@click.option("--language", help="Main language (ISO 639-1).")
+@click.option("--outlet", help="Outlet name as shown in cases (where the content appeared).")
+@click.option("--label", help="A description such as 'state media'.")
+@click.option("--interval", "interval_minutes", type=int, default=60, show_default=True, help="Minutes between polls.")
+@_db_option
+@_errors
+def sources_add(name, url, kind, language, outlet, label, interval_minutes, db) -> None:
+    """Register a source to monitor."""
+    api.add_source(_settings(db), Source(name=name, url=url, kind=kind, language=language, outlet=outlet,
+                                         label=label, interval_minutes=interval_minutes))
+    click.echo(f"added source {name!r}")
+
+
+@sources.command("list")
+@_db_option
+@_json_option
+@_errors
+def sources_list(db: str | None, as_json: bool) -> None:
+    """List registered sources."""
+    rows = [s.__dict__ for s in api.list_sources(_settings(db))]
+    _echo_json(rows) if as_json else _table(rows, ["name", "kind", "language", "outlet", "label", "active", "url"])
+
+
+@sources.command("remove")
+@click.argument("name")
+@_db_option
+@_errors
+def sources_remove(name: str, db: str | None) -> None:
+    """Remove a source (its documents stay)."""
+    if not api.remove_source(_settings(db), name):
+        raise click.ClickException(f"no source named {name!r}; see `disinfowatch sources list`")
+    click.echo(f"removed source {name!r}")
+
+
+@sources.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@_db_option
+@_errors
+def sources_import(file: str, db: str | None) -> None:
+    """Add or update sources from a TOML file with [[sources]] tables."""
+    names = api.import_sources(_settings(db), Path(file))
+    click.echo(f"imported {len(names)} sources: {', '.join(names)}")
+
+
+@main.command()
+@_db_option
+@click.option("--keep", is_flag=True, help="Keep the demo store from an earlier run instead of starting afresh.")
+@_json_option
+@_errors
+def demo(db: str | None, keep: bool, as_json: bool) -> None:
+    """Run the whole job on the bundled demo corpus (fictional articles written for this project)."""
+    settings = _settings(db or api.demo_db_url())
+    result = api.demo(settings, fresh=not keep)
+    if as_json:
+        _echo_json({k: v for k, v in result.items() if k != "report_obj"})
+        return
+    click.echo(f"disinfowatch demo: store {result['db']}")
+    click.echo(f"ingested the bundled corpus at {result['corpus']}")
+    _print_report(result["report_obj"], False)
+    click.echo("\nDocuments per source and language:")
+    _table(result["stats"], ["source", "language", "documents"])
+    click.echo("\nRepublished elsewhere (stored once, linked to every appearance):")
+    _table(result["republished"], ["id", "title", "relation", "similarity", "url"])
+    click.echo(f"\nAnalysed {result['analysis']['analyzed']} documents. Quotes with their speakers:")
+    _table(result["quotes"], ["document_id", "who", "text"])
+    click.echo("\nClaims with their sources:")
+    _table(result["claims"], ["document_id", "who", "text"])
+    click.echo("\nRejected, with reasons (nothing is dropped silently):")
+    _table(result["rejections"], ["stage", "reason", "item"])
+    click.echo(f"\nTry: disinfowatch search NATO --db {result['db']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
