@@ -41,7 +41,7 @@ def test_seed_article_in_a_news_page_via_a_feed_gives_the_same_clean_text(store,
     assert (report.documents, report.rejected) == (1, 0)
     doc = store.get_document(report.stored_ids[0])
     assert doc.text == cleaned
-    assert (doc.title, doc.author, doc.published, doc.language) == ("Russisk TV vrir på Stoltenberg-intervju", "Ola Nordmann", "2017-04-28", "nb")
+    assert (doc.title, doc.author, doc.published, doc.language) == ("Russisk TV vrir på Stoltenberg-intervju", "Ola Nordmann", "2017-04-28T09:30:00+02:00", "nb")
     assert doc.canonical_url == "https://nyheter.example/utenriks/stoltenberg-russia24"
     assert doc.site_name == "Nyheter Eksempel" and doc.source == "nyheter"
     # The plain-text copy is the same document: linked, not stored again.
