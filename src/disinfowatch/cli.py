@@ -270,6 +270,46 @@ def sources_import(file: str, db: str | None) -> None:
     click.echo(f"imported {len(names)} sources: {', '.join(names)}")
 
 
+@main.group("eval")
+def evaluate() -> None:
+    """Measure quality on public data (read where it lies, never copied), next to a baseline."""
+
+
+def _data_option(f):
+    return click.option("--data", "data", metavar="DIR", type=click.Path(file_okay=False),
+                        help="Shared data folder (default: setting data_dir, ../shared/data).")(f)
+
+
+def _cache_option(f):
+    return click.option("--cache", "cache", metavar="DIR", type=click.Path(file_okay=False),
+                        help="Embedding cache (default: setting cache_dir, the user cache directory).")(f)
+
+
+@evaluate.command("checkworthiness")
+@_data_option
+@_cache_option
+@_json_option
+@_errors
+def eval_checkworthiness(data: str | None, cache: str | None, as_json: bool) -> None:
+    """MAP of the check-worthy class on the CheckThat! 2021 Task 1a test sets: the shipped model
+    next to an n-gram logistic-regression baseline trained in the same run."""
+    from . import evaluate as ev
+    from .settings import cache_dir
+
+    settings = _settings(data_dir=data, cache_dir=cache)
+    progress = None if as_json else (lambda message: click.echo(message, err=True))
+    try:
+        rows = ev.checkworthiness(Path(settings.data_dir), cache_dir(settings) / "embeddings", progress=progress)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        _echo_json(rows)
+        return
+    _table(rows, ["language", "n", "positives", "map_model", "map_baseline", "baseline_train"])
+    for row in rows:
+        click.echo(f"{row['language']}: model MAP {row['map_model']:.3f}  baseline MAP {row['map_baseline']:.3f}")
+
+
 @main.command()
 @_db_option
 @click.option("--keep", is_flag=True, help="Keep the demo store from an earlier run instead of starting afresh.")

