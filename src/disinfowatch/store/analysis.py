@@ -34,6 +34,9 @@ class AnalysisVerbs:
             for table in _PARTS:
                 conn.execute(table.delete().where(table.c.document_id == doc))
             conn.execute(t.analyses.delete().where(t.analyses.c.document_id == doc))
+            # The items are new rows now: open alerts on the old ones go (matching runs again);
+            # decided alerts stay, their evidence carries the text they were about.
+            conn.execute(t.alerts.delete().where(t.alerts.c.document_id == doc, t.alerts.c.status == "open"))
             if analysis.sentences:
                 conn.execute(t.sentences.insert(), [
                     dict(document_id=doc, idx=s.index, start=s.start, end=s.end, language=s.language,

@@ -100,6 +100,7 @@ analyses = sa.Table(
     sa.Column("version", sa.String(40), nullable=False),
     sa.Column("countries", sa.Text, nullable=False),  # JSON list
     sa.Column("analyzed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("matched", sa.String(40)),  # revision 0003: the matching version last run on it, or NULL
 )
 
 sentences = sa.Table(
@@ -190,6 +191,8 @@ narrative_exemplars = sa.Table(
     sa.Column("narrative_id", sa.String(80), sa.ForeignKey("narratives.id", ondelete="CASCADE"), nullable=False),
     sa.Column("language", sa.String(16), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
+    # "exemplar" voices the narrative; "counter" resembles it but is not it (a denial, a debunk).
+    sa.Column("stance", sa.String(10), nullable=False, server_default="exemplar"),
     sa.UniqueConstraint("narrative_id", "language", "text", name="uq_exemplars_narrative_text"),
 )
 

@@ -16,6 +16,7 @@ _TABLES = ("vectors", "narratives", "narrative_exemplars", "cases", "alerts")
 
 
 def upgrade() -> None:
+    op.add_column("analyses", sa.Column("matched", sa.String(40)))
     op.create_table(
         "vectors",
         # One vector per (embedder, text, mode): the cache that makes re-running free for unchanged text.
@@ -43,6 +44,7 @@ def upgrade() -> None:
         sa.Column("narrative_id", sa.String(80), sa.ForeignKey("narratives.id", ondelete="CASCADE"), nullable=False),
         sa.Column("language", sa.String(16), nullable=False),
         sa.Column("text", sa.Text, nullable=False),
+        sa.Column("stance", sa.String(10), nullable=False, server_default="exemplar"),
         sa.UniqueConstraint("narrative_id", "language", "text", name="uq_exemplars_narrative_text"),
     )
     op.create_table(
@@ -95,3 +97,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in reversed(_TABLES):
         op.drop_table(name)
+    with op.batch_alter_table("analyses") as batch:
+        batch.drop_column("matched")
