@@ -152,3 +152,21 @@ def test_unexpected_failure_is_recorded_and_the_batch_goes_on(store, inputs, tmp
     assert rej.reason == "error:RuntimeError" and "detector exploded" in rej.detail
     with pytest.raises(RuntimeError):
         Ingester(store, _settings(store.url, tmp_path), debug=True).ingest([str(inputs / "a.txt")])
+
+
+def test_documents_without_a_source_get_the_registered_source_of_their_site(store, tmp_path):
+    from disinfowatch.demo.generate import news_page
+    from disinfowatch.records import Source
+
+    store.add_source(Source(name="nordlys", url="https://nordlys.example/rss.xml", kind="feed", language="nb",
+                            outlet="Nordlys Nyheter", label="independent"))
+    body = ["Kommunestyret i Bodø vedtok torsdag et nytt budsjett for skolene i hele kommunen."] * 3
+    (tmp_path / "a.html").write_text(news_page("Budsjett", body, date="2024-03-01", author="A", site_name="Nordlys",
+                                               canonical_url="https://www.nordlys.example/lokalt/budsjett", lang="nb"))
+    (tmp_path / "b.html").write_text(news_page("Annet", [b.replace("Bodø", "Narvik") + " Annen sak." for b in body],
+                                               date="2024-03-01", author="A", site_name="Annet", lang="nb",
+                                               canonical_url="https://elsewhere.example/sak"))
+    with Ingester(store, _settings(store.url, tmp_path)) as ingester:
+        report = ingester.ingest([str(tmp_path / "a.html"), str(tmp_path / "b.html")])
+    sources = {store.get_document(i).canonical_url: store.get_document(i).source for i in report.stored_ids}
+    assert sources == {"https://www.nordlys.example/lokalt/budsjett": "nordlys", "https://elsewhere.example/sak": None}

@@ -135,6 +135,7 @@ class Ingester:
         self.debug = debug
         self.progress = progress or (lambda _item: None)
         self.report = IngestReport()
+        self._hosts: dict[str, str] | None = None  # registered sources by host, read on first use
         self.index = dedup.NearDuplicateIndex(settings.near_duplicate_threshold, settings.minhash_permutations)
         for doc_id, signature in store.iter_minhashes():
             self.index.add(doc_id, signature)
@@ -315,7 +316,25 @@ class Ingester:
             self.reject(Rejection(page.url, "clean", f"error:{type(exc).__name__}", str(exc)[:500], page.source))
             return None
         self._archive(page)
+        if document.source is None:
+            document = replace(document, source=self.source_for(document.canonical_url or document.url))
         return self._store(document)
+
+    def source_for(self, url: str) -> str | None:
+        """The registered source whose site ``url`` is on (same host or a subdomain of it), for
+        documents that arrive without one (files, archives, pages found by a crawl)."""
+        if self._hosts is None:
+            self._hosts = {}
+            for src in self.store.list_sources():
+                host = _host(src.url)
+                if host:
+                    self._hosts.setdefault(host, src.name)
+        host = _host(url)
+        while host:
+            if host in self._hosts:
+                return self._hosts[host]
+            host = host.partition(".")[2] if host.count(".") > 1 else ""
+        return None
 
     def _store(self, doc: Document) -> int:
         existing = self.store.document_id_for_hash(doc.content_hash)
@@ -355,3 +374,15 @@ def ingest(targets: Iterable[str], store, settings: Settings, *, source: str | N
         ingester.close()
 
 
+def _host(url: str) -> str:
+    """Lowercased host of an http(s) URL without a leading "www."; "" for anything else."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    host = parts.hostname.lower()
+    return host[4:] if host.startswith("www.") else host
