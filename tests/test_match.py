@@ -9,7 +9,7 @@ import pytest
 
 from disinfowatch import api, narratives
 from disinfowatch.embed import get_embedder
-from disinfowatch.match import Catalogue, Matcher, Target, match_texts, narrative_targets
+from disinfowatch.match import Catalogue, NarrativeScorer, Target, match_texts, narrative_targets
 from disinfowatch.records import Alert
 from disinfowatch.settings import Settings, load
 from shared_data import SEED_ARTICLE, require
@@ -47,16 +47,23 @@ def test_a_claim_gets_its_narrative_with_the_evidence():
     assert ev["vector"] > 0.5 and ev["lexical"] > 0.3 and "cosine" in ev["why"]
 
 
-def test_a_denial_does_not_push_the_narrative_it_denies():
+def test_a_denial_scores_below_the_claim_it_denies():
     catalogue, fake = _fake_catalogue(TARGETS)
-    [alerts] = match_texts(["NATO does not want any confrontation with Russia"], ["en"], catalogue, fake, _settings())
-    assert "nato-aggression" not in {a.target for a in alerts}
+    claim, denial = match_texts(["NATO is preparing a big attack on Russia now",
+                                 "NATO is not preparing any attack on Russia now"], ["en", "en"], catalogue, fake, _settings())
+    score = lambda alerts: next(a.score for a in alerts if a.target == "nato-aggression")  # noqa: E731
+    assert score(denial) < score(claim)
+    assert next(a for a in denial if a.target == "nato-aggression").evidence["features"]["opposed"] == 1.0
+    scorer = NarrativeScorer.bundled()
+    same = dict(vector=0.88, lexical=0.6, crossing=0.0, opposed=0.0, counter_margin=-0.2)
+    assert scorer.probability({**same, "opposed": 1.0}) < scorer.probability(same)
+    assert scorer.probability({**same, "vector": 0.80}) < scorer.probability(same) <= 1.0
 
 
 def test_short_texts_are_never_confirmed_and_thresholds_apply():
     catalogue, fake = _fake_catalogue(TARGETS)
     settings = _settings(match_confirm_narrative=0.0, match_min_confirm_words=6)
-    [short], [long] = match_texts(["NATO attack on Russia", "NATO is preparing an attack on Russia again"], ["en", "en"],
+    short, long = match_texts(["NATO attack on Russia", "NATO is preparing an attack on Russia again"], ["en", "en"],
                                   catalogue, fake, settings)
     assert short and all(a.level == "suggest" for a in short)
     assert long and long[0].level == "confirm"

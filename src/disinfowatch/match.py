@@ -6,13 +6,14 @@
 ``match_document`` is pure: the items of one document (as ``Store.match_items`` gives them) and
 their ``query``-mode vectors in, :class:`~disinfowatch.records.Alert` records out. Each item is
 ranked against every catalogue text by the hybrid ranker (:mod:`disinfowatch.rank`: BM25 over
-lemmas fused with the cosine into a calibrated probability; vector-only across languages), the best
-text per narrative or case decides, and two thresholds per kind, calibrated on labelled data by
-``scripts/calibrate_matching.py``, make it a suggestion (review queue) or a confirmed link. A text
-that says the opposite of the exemplar it resembles ("NATO does not want confrontation" against
-"NATO is preparing an attack") is not matched: :mod:`disinfowatch.polarity` tells them apart, and a
-narrative's counterexamples (denials, debunks) outrank its exemplars for such texts. Texts of fewer
-than ``match_min_confirm_words`` words are never confirmed automatically.
+lemmas and the cosine), and the best text per narrative or case decides. Known cases take the
+ranker's calibrated probability. Narratives take the :class:`NarrativeScorer`'s, a logistic
+regression over absolute features (cosine, shared words, language crossing, polarity, closeness to
+the narrative's counterexamples), because an item usually voices no narrative at all: a claim that
+says the opposite of the exemplar it resembles ("NATO does not want confrontation" against "NATO
+is preparing an attack") scores low. Two thresholds per kind, calibrated on hand-labelled claims by
+``scripts/calibrate_matching.py``, make a match a suggestion (review queue) or a confirmed link.
+Texts of fewer than ``match_min_confirm_words`` words are never confirmed automatically.
 
 :class:`Matcher` is the driver: documents analysed but not yet matched with :data:`VERSION`, in
 order, their item vectors from the store's cache (only these items are embedded, never every
@@ -129,49 +130,114 @@ def select_items(items: Sequence[dict], settings: Settings) -> list[dict]:
     return chosen
 
 
-def match_item(item: dict, vector: np.ndarray, catalogue: Catalogue, settings: Settings,
-               document_id: int) -> list[Alert]:
-    """The alerts one item raises: at most ``match_max_per_item`` per kind, best first."""
-    if not len(catalogue):
-        return []
-    ranked = catalogue.ranker.rank(item["text"], vector, item.get("language"), k=settings.match_depth)
-    best: dict[tuple[str, str], tuple[Match, Target]] = {}
-    countered: dict[tuple[str, str], tuple[Match, Target]] = {}
-    item_negated = polarity.cues(item["text"], item.get("language")).negated
+NARRATIVE_FEATURES = ("vector", "lexical", "crossing", "opposed", "counter_margin")
+"""What decides whether an item voices a narrative, per (item, narrative) pair, all absolute
+(unlike the ranker's, which compare candidates of one query and assume one of them is right):
+
+* ``vector``: the best cosine with the narrative's exemplars;
+* ``lexical``: the best lexical share (BM25 over the item's idf mass) with them;
+* ``crossing``: 1 when that exemplar is in another language than the item;
+* ``opposed``: 1 when one of the two is negated and the other is not (:mod:`polarity`);
+* ``counter_margin``: the best cosine with the narrative's counterexamples (denials, debunks)
+  minus ``vector``, floored at -0.2 (and -0.2 without counterexamples).
+"""
+
+
+@dataclass(frozen=True)
+class NarrativeScorer:
+    """A logistic regression over :data:`NARRATIVE_FEATURES`, fitted by
+    ``scripts/calibrate_matching.py`` on hand-labelled claims and shipped in ``models/matching.json``."""
+
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def probability(self, features: dict[str, float]) -> float:
+        from .checkworthy import sigmoid
+
+        x = (np.array([features[name] for name in NARRATIVE_FEATURES]) - np.array(self.mean)) / np.array(self.scale)
+        return float(sigmoid(np.array([x @ np.array(self.weights) + self.bias]))[0])
+
+    @classmethod
+    def bundled(cls) -> NarrativeScorer:
+        from .settings import _calibration
+
+        model = _calibration().get("narrative", {}).get("model")
+        if not model:  # before calibration: a plain cosine scale around e5's usual range
+            return cls((12.0, 2.0, 0.0, -2.0, 4.0), -10.0, (0.0,) * 5, (1.0,) * 5)
+        return cls(tuple(model["weights"]), model["bias"], tuple(model["mean"]), tuple(model["scale"]))
+
+
+def _negated(text: str, language: str | None) -> bool:
+    return bool(polarity.cues(text, language).negation)
+
+
+def pair_features(item: dict, vector: np.ndarray, catalogue: Catalogue, depth: int) -> list[tuple[Target, Match, dict]]:
+    """For each narrative or case among the item's ``depth`` best catalogue texts: its best
+    text, that text's ranking, and the narrative features (empty for cases)."""
+    ranked = catalogue.ranker.rank(item["text"], vector, item.get("language"), k=depth)
+    best: dict[tuple[str, str], tuple[Target, Match]] = {}
+    counter: dict[tuple[str, str], float] = {}
+    lexical: dict[tuple[str, str], float] = {}
     for match in ranked:
         target = catalogue.targets[match.index]
         key = (target.kind, target.target)
         if target.stance == "counter":
-            countered.setdefault(key, (match, target))
+            counter[key] = max(counter.get(key, -1.0), match.vector)
             continue
-        if polarity.cues(target.text, target.language).negated != item_negated:
-            countered.setdefault(key, (match, target))  # it says the opposite of this exemplar
-            continue
-        best.setdefault(key, (match, target))
+        lexical[key] = max(lexical.get(key, 0.0), match.lexical)
+        if key not in best or match.vector > best[key][1].vector:
+            best[key] = (target, match)
+    item_negated = _negated(item["text"], item.get("language"))
+    out = []
+    for key, (target, match) in best.items():
+        features = {}
+        if target.kind == "narrative":
+            features = {
+                "vector": match.vector, "lexical": lexical[key], "crossing": float(match.model == "vector"),
+                "opposed": float(_negated(target.text, target.language) != item_negated),
+                "counter_margin": max(counter.get(key, -1.0) - match.vector, -0.2),
+            }
+        out.append((target, match, features))
+    return out
+
+
+def match_item(item: dict, vector: np.ndarray, catalogue: Catalogue, settings: Settings,
+               document_id: int, scorer: NarrativeScorer | None = None) -> list[Alert]:
+    """The alerts one item raises: at most ``match_max_per_item`` per kind, best first."""
+    if not len(catalogue):
+        return []
+    scorer = scorer or NarrativeScorer.bundled()
+    scored = []
+    for target, match, features in pair_features(item, vector, catalogue, settings.match_depth):
+        probability = scorer.probability(features) if target.kind == "narrative" else match.probability
+        scored.append((probability, target, match, features))
     alerts: list[Alert] = []
+    short = words(item["text"]) < settings.match_min_confirm_words
     for kind in KINDS:
         limits = thresholds(settings, kind)
-        found = sorted(((m, t) for (k, _), (m, t) in best.items() if k == kind), key=lambda mt: -mt[0].probability)
-        for match, target in found[: settings.match_max_per_item]:
-            if match.probability < limits.suggest:
+        found = sorted((row for row in scored if row[1].kind == kind), key=lambda row: -row[0])
+        for probability, target, match, features in found[: settings.match_max_per_item]:
+            if probability < limits.suggest:
                 break
-            against = countered.get((kind, target.target))
-            if against is not None and against[0].probability >= match.probability:
-                continue  # closer to a denial or a debunk of this narrative than to the narrative
-            short = words(item["text"]) < settings.match_min_confirm_words
-            level = "confirm" if match.probability >= limits.confirm and not short else "suggest"
+            level = "confirm" if probability >= limits.confirm and not short else "suggest"
             alerts.append(Alert(kind, item["item_kind"], item["item_id"], document_id, target.target,
-                                round(match.probability, 4), level, _evidence(item, match, target, short)))
+                                round(probability, 4), level, _evidence(item, probability, match, target, features, short)))
     return alerts
 
 
-def _evidence(item: dict, match: Match, target: Target, short: bool) -> dict:
+def _evidence(item: dict, probability: float, match: Match, target: Target, features: dict, short: bool) -> dict:
     why = [f"cosine {match.vector:.2f} with the {target.language or '?'} {target.stance} "
            f"«{_clip(target.text)}»"]
     if match.model == "hybrid":
         why.append(f"{match.lexical:.0%} of its weighted words shared (BM25 {match.bm25:.1f})")
     else:
-        why.append("another language: the vector-only model decides")
+        why.append("in another language: the words are not compared")
+    if features.get("opposed"):
+        why.append("one of the two is negated (weighs against)")
+    if features.get("counter_margin", -1) > -0.05:
+        why.append("close to a denial of this narrative too (weighs against)")
     if short:
         why.append("too short to confirm without an analyst")
     return {
@@ -179,7 +245,8 @@ def _evidence(item: dict, match: Match, target: Target, short: bool) -> dict:
         "language": item.get("language"), "who": item.get("who"), "attribution": item.get("attribution"),
         "target_kind": target.kind, "target_title": target.title, "matched_text": target.text,
         "matched_language": target.language, "disproof": target.disproof,
-        "probability": round(match.probability, 4), "vector": round(match.vector, 4),
+        "probability": round(probability, 4), "vector": round(match.vector, 4), "features": {
+            k: round(v, 4) for k, v in features.items()},
         "lexical": round(match.lexical, 4), "bm25": round(match.bm25, 3), "model": match.model,
         "why": "; ".join(why),
     }
@@ -242,7 +309,7 @@ class Matcher:
 
 
 def match_texts(texts: Sequence[str], languages: Sequence[str | None], catalogue: Catalogue, embedder,
-                settings: Settings) -> list[list[Alert]]:
+                settings: Settings, scorer: NarrativeScorer | None = None) -> list[list[Alert]]:
     """Match free texts (one claim each) against ``catalogue``: the alerts of each, best first.
     For evaluation, calibration and the library; the pipeline goes through :class:`Matcher`."""
     if embedder.id != catalogue.embedder_id:
@@ -252,5 +319,5 @@ def match_texts(texts: Sequence[str], languages: Sequence[str | None], catalogue
     out = []
     for n, (text, language, vector) in enumerate(zip(texts, languages, vectors)):
         item = {"item_kind": "claim", "item_id": n, "text": text, "language": language, "context": text}
-        out.append(sorted(match_item(item, vector, catalogue, settings, 0), key=lambda a: -a.score))
+        out.append(sorted(match_item(item, vector, catalogue, settings, 0, scorer), key=lambda a: -a.score))
     return out
