@@ -17,7 +17,7 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-VERSION = "extract-1"  # bump when the rules change, so stored documents are analysed again
+VERSION = "extract-2"  # bump when the rules change, so stored documents are analysed again
 Scorer = Callable[[list[str]], list[float]]
 
 

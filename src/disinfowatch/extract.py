@@ -1,301 +1,292 @@
 """Extract: quotes with their speakers, claims with their sources, and what a text is about.
 
-Rules on sentences and paragraphs, multilingual (nb/nn, sv, da, en, de, fr, ru, uk, pl), pure
-functions. The principle: a speaker is named only when the text names it. A pronoun ("han",
-"he", "он") becomes the last named person if that is unambiguous; otherwise the speaker is None.
+Rules on paragraphs and sentences, multilingual (the language tables are ``attribution.toml``),
+pure functions, linear in the length of the text. The principle: a speaker is named only when the
+text names it. A pronoun ("han", "he", "он") becomes the last named person if that is unambiguous;
+otherwise the speaker is None. Claims are in :mod:`disinfowatch.claims`; ``claims`` is re-exported
+here so the pipeline has one entry point.
+
+Quotes come in two shapes:
+
+- dash quotes: a paragraph opening with a dash (``- ``, ``– ``, ``— ``), the quote running to its
+  attribution (``, sier Stoltenberg``, ``, — заявил Песков``, `` – powiedział Tusk``);
+- quotation marks: «», »«, “”, ”” (Swedish), „“, „”, "", ‹›, ‘’, with the attribution after the
+  closing mark or before the opening one; a quote interrupted by its attribution is joined.
+
+A paragraph opening with a dash without an attribution is a quote only when it continues the
+attributed dash quote just before it (and then it is the same speaker's) or reads like a spoken
+sentence; list items ("- 2019 – 2021: ...") are not. A quoted term of one or two words is never a
+quote, and an unattributed quoted phrase shorter than six words is a title or a scare quote.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import islice
 
 from . import gazetteer as gz
-from .records import Claim, Mention, Quote, Sentence
+from .attribution import Rules, Speaker, Spans, resolve, rules, speaker_after, speaker_before, tokens_after
+from .claims import claims  # re-exported: the pipeline calls extract.claims
+from .records import Mention, Quote
 
-# Reporting verbs, by language group (lower case; matched as whole words).
-VERBS = [
-    # nb / nn / da / sv
-    "sier", "sa", "sa til", "seier", "sagde", "siger", "säger", "sade", "uttalte", "uttaler", "forteller", "fortalte",
-    "påpeker", "påpekte", "understreker", "understreket", "skriver", "skrev", "legger til", "la til", "mener",
-    "hevder", "hevdet", "advarer", "advarte", "berättar", "berättade", "skriver", "tilføjer",
-    # en
-    "said", "says", "told", "added", "stated", "states", "claimed", "claims", "warned", "explained", "wrote", "insisted",
-    "noted", "argued", "declared", "announced", "replied", "asked",
-    # de
-    "sagte", "sagt", "erklärte", "erklärt", "betonte", "betont", "meinte", "meint", "schreibt", "schrieb", "fügte hinzu",
-    "warnte", "behauptete", "behauptet",
-    # fr
-    "a déclaré", "a dit", "dit", "déclare", "affirme", "a affirmé", "a ajouté", "ajoute", "explique", "a expliqué",
-    "estime", "a estimé", "a souligné", "souligne",
-    # ru
-    "сказал", "сказала", "сказали", "заявил", "заявила", "заявили", "отметил", "отметила", "подчеркнул", "подчеркнула",
-    "сообщил", "сообщила", "добавил", "добавила", "говорит", "пишет", "написал", "написала", "утверждает", "считает",
-    "уточнил", "пояснил", "признал",
-    # uk
-    "сказав", "сказала", "заявив", "заявила", "заявили", "зазначив", "зазначила", "наголосив", "наголосила", "повідомив",
-    "повідомила", "додав", "додала", "каже", "пише", "стверджує", "вважає", "пояснив",
-    # pl
-    "powiedział", "powiedziała", "stwierdził", "stwierdziła", "dodał", "dodała", "podkreślił", "podkreśliła", "mówi",
-    "oświadczył", "oświadczyła", "napisał", "napisała", "twierdzi", "uważa", "zaznaczył",
-]
-PRONOUNS = {"han", "hun", "ho", "hon", "he", "she", "он", "она", "він", "вона", "er", "sie", "il", "elle", "on", "ona", "hen"}
-# Role nouns that may stand as a speaker (lower case, as they appear after a reporting verb).
-ROLES = [
-    "generalsekretæren", "statsministeren", "ministeren", "utenriksministeren", "forsvarsministeren", "presidenten",
-    "talspersonen", "journalisten", "ordføreren", "the minister", "the president", "the spokesman", "the spokeswoman",
-    "the secretary general", "a spokesperson", "der minister", "der sprecher", "die sprecherin", "der präsident",
-    "генсек", "генсекретарь", "министр", "президент", "представитель", "пресс-секретарь", "журналист",
-    "генсек нато", "міністр", "президент", "речник", "генсекретар", "minister", "rzecznik", "prezydent",
-]
+__all__ = ["claims", "mentions", "quotes"]
 
-_U = "A-ZÆØÅÄÖÜÉÈÀÇÑŁŚŻŹĆŃÓĘĄА-ЯЁІЇЄҐ"
-_NAME = rf"[{_U}][\w'’\-]+(?:\s+(?:[{_U}][\w'’\-]+|\d+))" + "{0,3}"
-# Names are matched case-sensitively (a capital letter starts them); verbs, roles and pronouns
-# case-insensitively, through the scoped (?i:...) groups.
-_VERB = "(?i:" + "|".join(re.escape(v) for v in sorted(set(VERBS), key=len, reverse=True)) + ")"
-_ROLE = "(?i:" + "|".join(re.escape(r) for r in sorted(set(ROLES), key=len, reverse=True)) + ")"
-_PRON = "(?i:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + ")"
-_SPEAKER = rf"(?P<speaker>{_NAME}|(?:{_ROLE})\b(?:\s+{_NAME})?|(?:{_PRON})\b)"
-
-# "..., sier Stoltenberg i intervjuet." / "..., — заявил Столтенберг." / "«...», sa han."
-_POST_VERB_SPEAKER = re.compile(rf"^\s*[,.!?…]?\s*(?:[-–—]\s*)?(?P<verb>{_VERB})\s+{_SPEAKER}")
-# '..." Stoltenberg said.' / '...", he said.'
-_POST_SPEAKER_VERB = re.compile(rf"^\s*[,.!?…]?\s*{_SPEAKER}\s+(?P<verb>{_VERB})\b")
-# 'Stoltenberg said: "...' / 'Путин заявил: «...' / 'sagte Stoltenberg: „...'
-_PRE = re.compile(rf"(?:{_SPEAKER}\s+(?P<verb>{_VERB})|(?P<verb2>{_VERB})\s+(?P<speaker2>{_NAME}))\s*[,:]?\s*[-–—]?\s*$")
-
-_DASH_START = re.compile(r"^\s*[-–—]\s+(?=\S)")
-_DASH_ATTRIBUTION = re.compile(rf"(?P<end>[,.!?…])\s*(?:[-–—]\s*)?(?P<verb>{_VERB})\s+{_SPEAKER}(?P<rest>[^.!?\n]*)")
-
-QUOTE_MARKS = [("«", "»", "guillemets"), ("“", "”", "curly"), ("„", "“", "low-high"), ("„", "”", "low-high"),
-               ('"', '"', "straight"), ("‹", "›", "angle"), ("‘", "’", "single")]
+# Opening mark -> (closing marks, form). »« is Danish, ”” Swedish, „“ German, „” Polish.
+QUOTE_MARKS = {"«": ("»", "guillemets"), "»": ("«", "guillemets"), "“": ("”", "curly"), "”": ("”", "curly"),
+               "„": ("“”", "low-high"), '"': ('"', "straight"), "‹": ("›", "angle"), "›": ("‹", "angle"),
+               "‘": ("’", "single"), "‚": ("‘’", "single")}
+ALWAYS_OPEN = "«„‹‚"  # marks that never close a quote in any language we read
 MIN_UNATTRIBUTED_WORDS = 6  # a quoted phrase without attribution this short is a title or scare quote
+MIN_QUOTE_WORDS = 3  # one or two quoted words are a term, never a quote
+MAX_QUOTE_CHARS = 3000  # a closing mark further away than this is not this quote's
+JOIN_GAP = 60  # characters between two parts of one interrupted quote
+PRE_WINDOW = 100  # characters before an opening mark searched for "Stoltenberg sa:"
+MAX_CANDIDATES = 24  # reporting verbs tried per dash paragraph: bounded work on odd paragraphs
 
-# Reported claims without a named source: the marker, then the claim.
-REPORTED = [
-    "blir det hevdet at", "det hevdes at", "hevdes det at", "det blir påstått at", "påstås det at", "blir det påstått at",
-    "det påstås att", "hävdas det att", "det hävdas att", "det hævdes at", "hævdes det at",
-    "it is claimed that", "it was claimed that", "it is alleged that", "it was alleged that", "it is said that",
-    "it was reported that", "claims that", "es wird behauptet, dass", "wird behauptet, dass", "es heißt, dass",
-    "on affirme que", "il est affirmé que", "on prétend que", "утверждается, что", "говорится, что", "заявляется, что",
-    "сообщается, что", "утверждалось, что", "стверджується, що", "йдеться про те, що", "повідомляється, що",
-    "twierdzi się, że", "twierdzono, że", "podaje się, że",
-]
-_REPORTED = re.compile("|".join(re.escape(m) for m in sorted(REPORTED, key=len, reverse=True)), re.I)
-
-# Indirect speech: SPEAKER VERB-PHRASE that/at/dass/что CLAUSE.
-INDIRECT_VERBS = [
-    "gjorde det klart", "gjør det klart", "sier", "sa", "mener", "hevder", "hevdet", "påpeker", "påpekte", "understreker",
-    "understreket", "uttalte", "uttaler", "forteller", "fortalte", "har uttalt", "har sagt", "säger", "sade", "hävdar",
-    "menar", "siger", "sagde", "said", "says", "claims", "claimed", "stated", "argued", "insisted", "made it clear",
-    "warned", "believes", "sagte", "erklärte", "behauptete", "betonte", "meint", "sagt", "a déclaré", "affirme",
-    "a affirmé", "a dit", "estime", "заявил", "заявила", "сказал", "сказала", "утверждает", "отметил", "отметила",
-    "подчеркнул", "считает", "заявив", "заявила", "сказав", "стверджує", "зазначив", "наголосив", "вважає",
-    "powiedział", "powiedziała", "stwierdził", "stwierdziła", "twierdzi", "podkreślił", "uważa",
-]
-_CONJ = r"(?:,\s*)?(?:at|att|that|dass|que|что|що|że)\b"
-_INDIRECT = re.compile(
-    rf"(?:^|[\s(])(?P<speaker>{_NAME}|{_PRON})\s+(?i:(?:har|hat|has|had|hadde|har\s+tidligere)\s+)?"
-    rf"(?P<verb>(?i:{'|'.join(re.escape(v) for v in sorted(set(INDIRECT_VERBS), key=len, reverse=True))}))\s*(?i:{_CONJ})\s*")
-ACCORDING = ["ifølge", "i følge", "enligt", "ifølge", "according to", "laut", "zufolge", "selon", "по словам", "по данным",
-             "как сообщает", "как заявил", "за словами", "за даними", "як повідомляє", "według", "zdaniem"]
-_ACCORDING = re.compile(rf"(?:^|[\s(])(?P<marker>(?i:{'|'.join(re.escape(a) for a in sorted(set(ACCORDING), key=len, reverse=True))}))\s+(?P<source>{_NAME}|[A-ZА-Я]{{2,}}(?:\s+\d+)?)\s*,\s*")
-# A trailing reporting clause to cut from a claim: ", skriver TV 2 som først omtalte saken."
-_TRAILING = re.compile(rf"\s*,\s*(?:{_VERB}|melder|meldet|skriver|writes|reports|berichtet|пишет|сообщает|пише|повідомляє|pisze)\s+[^,]*$", re.I)
+_OPEN = re.compile("[" + re.escape("".join(QUOTE_MARKS)) + "]")
+_CLOSE = {closers: re.compile("[" + re.escape(closers) + "]") for closers, _ in QUOTE_MARKS.values()}
+_DASH_START = re.compile(r"\s*[-–—]\s+(?=\S)")  # used with match(text, start)
+_LEAD = re.compile(r"[ \t]*[,.!?…]?[ \t]*(?:[-–—][ \t]*)?")
+_PRE_END = re.compile(r"[ \t]*[,:]?[ \t]*[-–—]?[ \t]*$")
+_CLAUSE_STOP = re.compile(r"[.!?\n]")
 
 
-def _norm_speaker(raw: str | None, gaz: gz.Gazetteer, lang: str | None) -> str | None:
-    if not raw:
-        return None
-    return gaz.normalise(raw, lang, ("person", "outlet", "institution")) or raw.strip()
+@dataclass(frozen=True)
+class _Patterns:
+    dash_attribution: re.Pattern  # where a dash quote ends and its attribution starts
+    post_verb: re.Pattern  # a reporting verb right after a closing mark
 
 
-def _last_person(text: str, before: int, gaz: gz.Gazetteer, lang: str | None, window: int = 600) -> str | None:
-    """The person named most recently before ``before`` if only one person is named in the window."""
-    start = max(0, before - window)
-    persons = [m.entity for m in gaz.find(text[start:before], lang) if m.kind == "person"]
-    return persons[-1] if persons and len(set(persons[-3:])) == 1 else None
+@lru_cache(maxsize=64)
+def _patterns(langs: tuple[str, ...]) -> _Patterns:
+    verb = rules(*langs).verb.pattern
+    return _Patterns(
+        re.compile(rf"(?:(?P<end>[,.!?…])[ \t]*(?:[-–—][ \t]*)?|[ \t][-–—][ \t]+)(?P<verb>{verb})", re.I),
+        re.compile(rf"{_LEAD.pattern}(?P<verb>{verb})", re.I))
 
 
-def _resolve(speaker_text: str | None, text: str, at: int, gaz, lang) -> str | None:
-    if speaker_text is None:
-        return None
-    if speaker_text.lower() in PRONOUNS:
-        return _last_person(text, at, gaz, lang)
-    return _norm_speaker(speaker_text, gaz, lang)
+@dataclass
+class _Found:
+    """A quote before its speaker is resolved."""
+
+    start: int
+    end: int
+    text: str
+    form: str
+    speaker: Speaker | None = None
+    verb: str | None = None
+    attribution: str | None = None
+    continues: bool = False  # an unattributed dash paragraph continuing the dash quote before it
 
 
-def _trim_speaker(raw: str) -> str:
-    """Drop trailing lower-case words a greedy name match took ("Stoltenberg i" -> "Stoltenberg")."""
-    words = raw.split()
-    while len(words) > 1 and not words[-1][:1].isupper():
-        words.pop()
-    return " ".join(words)
+def _verb_speaker(text: str, start: int, end: int, r: Rules, gaz, lang) -> Speaker | None:
+    """The speaker of the reporting verb at ``text[start:end]``: the pronoun of an inverted form
+    ("a-t-il dit"), else the words after it."""
+    pronoun = r.inverted_pronoun(text[start:end])
+    if pronoun:
+        return Speaker(pronoun, "pronoun", start, end)
+    return speaker_after(text, end, r, gaz, lang)
 
 
-def _dash_quotes(text: str, paragraphs, gaz, lang) -> list[Quote]:
-    out = []
+def _clause_end(text: str, pos: int, end: int) -> int:
+    m = _CLAUSE_STOP.search(text, pos, end)
+    return m.start() if m else end
+
+
+# -- dash quotes ------------------------------------------------------------------------------------
+
+def _reads_like_speech(quoted: str) -> bool:
+    """An unattributed dash paragraph that is a spoken sentence, not a list item or a heading."""
+    words = quoted.split()
+    return (len(words) >= MIN_UNATTRIBUTED_WORDS and quoted[:1].isalpha() and ":" not in quoted[:60]
+            and quoted.rstrip("»”\"'’ ")[-1:] in ".!?…")
+
+
+def _dash_quotes(text: str, paragraphs, r: Rules, gaz, lang) -> list[_Found]:
+    out: list[_Found] = []
+    pattern = _patterns(r.langs).dash_attribution
+    previous: _Found | None = None  # the dash quote of the paragraph just before
     for start, end in paragraphs:
-        para = text[start:end]
-        m = _DASH_START.match(para)
+        m = _DASH_START.match(text, start, end)
         if not m:
+            previous = None
             continue
-        body_start = m.end()
-        att = _DASH_ATTRIBUTION.search(para, body_start)
-        if att:
-            q_end = att.start("end") + (1 if att.group("end") in "!?…" else 0)
-            speaker_text = _trim_speaker(att.group("speaker"))
-            attribution = (att.group("verb") + " " + att.group("speaker") + att.group("rest")).strip()
-            verb = att.group("verb")
+        body = m.end()
+        found = None
+        for att in islice(pattern.finditer(text, body, end), MAX_CANDIDATES):
+            speaker = _verb_speaker(text, att.start("verb"), att.end("verb"), r, gaz, lang)
+            if speaker is not None:
+                found = (att, speaker)
+                break
+        if found:
+            att, speaker = found
+            q_end = att.start("end") + (att.group("end") in "!?…") if att.group("end") else att.start()
+            tail = max(speaker.end, att.end("verb"))
+            attribution = text[att.start("verb"):_clause_end(text, tail, end)].strip()
+            quote = _Found(body, q_end, "", "dash", speaker, att.group("verb"), attribution)
         else:
-            q_end, speaker_text, attribution, verb = len(para.rstrip()), None, None, None
-        quoted = para[body_start:q_end].strip()
-        if not quoted:
-            continue
-        q_start = start + body_start
-        speaker = _resolve(speaker_text, text, q_start, gaz, lang)
-        out.append(Quote(quoted, q_start, q_start + len(quoted), speaker, speaker_text, verb, attribution, "dash"))
-    return out
-
-
-def _mark_spans(text: str):
-    """Quoted spans (open index, close index, form), outermost, non-overlapping, in order."""
-    spans = []
-    for open_, close, form in QUOTE_MARKS:
-        i = 0
-        while True:
-            a = text.find(open_, i)
-            if a < 0:
-                break
-            b = text.find(close, a + 1)
-            if b < 0:
-                break
-            if form == "single" and (a > 0 and text[a - 1].isalnum()):
-                i = a + 1  # an apostrophe, not a quote
+            q_end = end
+            while q_end > body and text[q_end - 1].isspace():
+                q_end -= 1
+            quote = _Found(body, q_end, "", "dash")
+            if previous is not None and (previous.speaker is not None or previous.continues):
+                quote.continues = True
+            elif not _reads_like_speech(text[body:q_end]):
+                previous = None
                 continue
-            if "\n\n" not in text[a:b] and b - a > 1:
-                spans.append((a, b, form))
-            i = b + 1
-    spans.sort()
-    kept = []
-    for span in spans:
-        if kept and span[0] < kept[-1][1]:
+        quoted = text[quote.start:quote.end].strip().rstrip(",")
+        if not quoted:
+            previous = None
             continue
-        kept.append(span)
-    return kept
-
-
-def _mark_quotes(text: str, gaz, lang) -> list[Quote]:
-    out: list[Quote] = []
-    spans = _mark_spans(text)
-    for k, (a, b, form) in enumerate(spans):
-        inner = text[a + 1:b].strip().rstrip(",")
-        after = text[b + 1:b + 160].split("\n", 1)[0]
-        before = text[max(0, a - 160):a].rsplit("\n", 1)[-1]
-        speaker_text = verb = attribution = None
-        post = _POST_VERB_SPEAKER.match(after) or _POST_SPEAKER_VERB.match(after)
-        if post:
-            speaker_text, verb = _trim_speaker(post.group("speaker")), post.group("verb")
-            attribution = after[:post.end()].strip(" ,.—–-")
-        else:
-            pre = _PRE.search(before)
-            if pre:
-                speaker_text = _trim_speaker(pre.group("speaker") or pre.group("speaker2"))
-                verb = pre.group("verb") or pre.group("verb2")
-                attribution = before[pre.start():].strip(" ,:—–-")
-        # "First part," he said, "second part." -> one quote
-        if out and speaker_text and out[-1].speaker_text and out[-1].end + 1 >= a - 60 and speaker_text == out[-1].speaker_text \
-                and out[-1].form == form and not text[out[-1].end:a].strip(" ,.—–-\"«»“”„").count(" ") > 4:
-            prev = out.pop()
-            out.append(replace(prev, text=prev.text + " " + inner, end=b))
-            continue
-        # the continuation of an interrupted quote inherits the speaker
-        if speaker_text is None and out and out[-1].speaker and 0 <= a - out[-1].end <= 60 and out[-1].form == form:
-            prev = out.pop()
-            out.append(replace(prev, text=prev.text + " " + inner, end=b))
-            continue
-        if speaker_text is None and len(inner.split()) < MIN_UNATTRIBUTED_WORDS:
-            continue
-        speaker = _resolve(speaker_text, text, a, gaz, lang)
-        out.append(Quote(inner, a + 1, b, speaker, speaker_text, verb, attribution, form))
+        quote.end = quote.start + len(quoted)
+        quote.text = quoted
+        out.append(quote)
+        previous = quote
     return out
 
 
-def quotes(text: str, paragraphs: list[tuple[int, int]], lang: str | None, gaz: gz.Gazetteer | None = None) -> list[Quote]:
+# -- quotation marks --------------------------------------------------------------------------------
+
+def _can_open(text: str, a: int, mark: str) -> bool:
+    nxt = text[a + 1:a + 2]
+    if not nxt or nxt == "\n":
+        return False
+    if mark in ALWAYS_OPEN:
+        return True
+    prev = text[a - 1:a]
+    return (not prev or not (prev.isalnum() or prev in ".,;:!?%")) and not nxt.isspace()
+
+
+def _find_close(text: str, a: int, mark: str, limit: int) -> int | None:
+    closers, _ = QUOTE_MARKS[mark]
+    for m in _CLOSE[closers].finditer(text, a + 1, limit):
+        b = m.start()
+        before, after = text[b - 1:b], text[b + 1:b + 2]
+        if text[b] in "’'" and before.isalnum() and after.isalnum():
+            continue  # an apostrophe: don't, Kremlin’s
+        if mark not in "«»" and before.isspace():
+            return None  # the next quote's opening mark: this one is never closed
+        return b
+    return None
+
+
+def _mark_spans(text: str, paragraphs) -> list[tuple[int, int, str]]:
+    """Quoted spans (open index, close index, form), outermost, in order, within paragraphs."""
+    spans = []
+    for start, end in paragraphs:
+        i = start
+        while True:
+            m = _OPEN.search(text, i, end)
+            if not m:
+                break
+            a, mark = m.start(), m.group()
+            b = _find_close(text, a, mark, min(end, a + MAX_QUOTE_CHARS)) if _can_open(text, a, mark) else None
+            if b is None or b - a <= 1:
+                i = a + 1
+                continue
+            spans.append((a, b, QUOTE_MARKS[mark][1]))
+            i = b + 1
+    return spans
+
+
+def _speaker_then_verb(text: str, pos: int, r: Rules, gaz, lang) -> tuple[Speaker, re.Match] | None:
+    """'...," Foreign Minister Sergey Lavrov said' / '...," he said' / '...», generalsekretæren sa'."""
+    toks = tokens_after(text, pos, limit=9)
+    verb = next((m for m in (r.verb.match(text, t.start) for t in toks[1:8]) if m), None)
+    if verb is None:
+        return None
+    speaker = speaker_before(text, verb.start(), r, gaz, lang)
+    if speaker is None or speaker.start < toks[0].start:
+        return None
+    return speaker, verb
+
+
+def _attribution_after(text: str, b: int, r: Rules, gaz, lang):
+    """(speaker, verb, attribution) after a closing mark at ``b``: '», sa han', '," Peskov said'."""
+    line_end = text.find("\n", b + 1, b + 161)
+    end = line_end if line_end >= 0 else min(len(text), b + 161)
+    m = _patterns(r.langs).post_verb.match(text, b + 1, end)
+    if m:
+        speaker = _verb_speaker(text, m.start("verb"), m.end("verb"), r, gaz, lang)
+        if speaker is not None:
+            return speaker, m.group("verb"), text[m.start("verb"):max(speaker.end, m.end("verb"))]
+    lead = _LEAD.match(text, b + 1, end)
+    found = _speaker_then_verb(text, lead.end(), r, gaz, lang)
+    if found:
+        speaker, verb = found
+        return speaker, verb.group(), text[speaker.start:verb.end()]
+    return None
+
+
+def _attribution_before(text: str, a: int, r: Rules, gaz, lang):
+    """(speaker, verb, attribution) ending right before an opening mark at ``a``: 'Stoltenberg sa: «',
+    'sagte Bundeskanzler Olaf Scholz am Montag: „'."""
+    lowest = max(0, a - PRE_WINDOW)
+    newline = text.rfind("\n", lowest, a)
+    start = newline + 1 if newline >= 0 else lowest
+    k = a
+    while k > start and text[k - 1] in " \t-–—":
+        k -= 1
+    if k == start or not (text[k - 1] in ",:" or text[k - 1].isalnum()):
+        return None  # the attribution would end right before the opening mark: "sagte er: „"
+    verbs = list(r.verb.finditer(text, start, a))
+    for m in reversed(verbs[-3:]):
+        after = _verb_speaker(text, m.start(), m.end(), r, gaz, lang)
+        tail = after.end if after is not None and after.kind != "subjectless" else m.end()
+        for tok in tokens_after(text, tail):
+            if not (r.has("fillers", tok.word) or r.has("prepositions", tok.word)):
+                break
+            tail = tok.end
+        if not _PRE_END.match(text, tail, a):
+            continue
+        speaker = after if after is not None and after.kind != "subjectless" else None
+        speaker = speaker or speaker_before(text, m.start(), r, gaz, lang) or after
+        if speaker is not None:
+            return speaker, m.group(), text[min(speaker.start, m.start()):tail].strip()
+    return None
+
+
+def _mark_quotes(text: str, paragraphs, r: Rules, gaz, lang) -> list[_Found]:
+    found: list[_Found] = []
+    for a, b, form in _mark_spans(text, paragraphs):
+        inner = text[a + 1:b].strip().rstrip(",").strip()
+        attribution = _attribution_after(text, b, r, gaz, lang) or _attribution_before(text, a, r, gaz, lang)
+        speaker, verb, said = attribution if attribution else (None, None, None)
+        prev = found[-1] if found else None
+        if prev is not None and prev.form == form and 0 <= a - prev.end <= JOIN_GAP and "\n" not in text[prev.end:a]:
+            between = text[prev.end + 1:a].strip(" ,.—–-\"«»“”„")
+            same = speaker is not None and prev.speaker is not None and speaker.text == prev.speaker.text
+            if (same and between.count(" ") <= 4) or (speaker is None and prev.speaker is not None):
+                # "First part," he said, "second part." -> one quote
+                found[-1] = replace(prev, text=prev.text + " " + inner, end=b)
+                continue
+        found.append(_Found(a + 1, b, inner, form, speaker, verb, said.strip(" ,.—–-") if said else None))
+    return [q for q in found if len(q.text.split()) >= MIN_QUOTE_WORDS
+            and (q.speaker is not None or len(q.text.split()) >= MIN_UNATTRIBUTED_WORDS)]
+
+
+def quotes(text: str, paragraphs: list[tuple[int, int]], lang: str | None,
+           gaz: gz.Gazetteer | None = None) -> list[Quote]:
     """Every quote in ``text``: dash quotes by paragraph, then quotation marks."""
     gaz = gaz or gz.default()
-    dash = _dash_quotes(text, paragraphs, gaz, lang)
-    covered = [(q.start, q.end) for q in dash]
-    marks = [q for q in _mark_quotes(text, gaz, lang) if not any(s <= q.start < e for s, e in covered)]
-    return sorted(dash + marks, key=lambda q: q.start)
-
-
-def _clause(sentence: str, start: int) -> tuple[int, int]:
-    """The claim's span inside ``sentence`` from ``start``: to the end, without a trailing
-    reporting clause or final punctuation."""
-    while start < len(sentence) and sentence[start].isspace():
-        start += 1
-    end = len(sentence.rstrip())
-    trailing = _TRAILING.search(sentence, start)
-    if trailing:
-        end = trailing.start()
-    while end > start and sentence[end - 1] in ".!?…;: ":
-        end -= 1
-    return start, end
-
-
-def _attribute_in(prefix: str, gaz, lang) -> tuple[str | None, str]:
-    """The last outlet, institution or person named before a reported-claim marker."""
-    mentions = [m for m in gaz.find(prefix, lang) if m.kind in ("outlet", "institution", "person")]
-    for kind in ("outlet", "person", "institution"):
-        hits = [m for m in mentions if m.kind == kind]
-        if hits:
-            return hits[-1].entity, kind
-    return None, "unknown"
-
-
-def _kind_of(name: str | None, gaz) -> str:
-    entity = gaz.entities.get(name or "")
-    if entity is None:
-        return "person" if name else "unknown"
-    return entity.kind if entity.kind in ("person", "outlet", "institution") else "institution"
-
-
-def claims(text: str, sentences: tuple[Sentence, ...], lang: str | None, quoted: list[Quote] | None = None,
-           gaz: gz.Gazetteer | None = None) -> list[Claim]:
-    """Reported claims, indirect speech and according-to claims, sentence by sentence."""
-    gaz = gaz or gz.default()
-    inside_quote = [(q.start, q.end) for q in (quoted or [])]
-    out: list[Claim] = []
-    for s in sentences:
-        if any(a <= s.start and s.end <= b + 2 for a, b in inside_quote):
-            continue  # direct speech is a quote, not a claim
-        slang = s.language or lang
-        sent = s.text
-        m = _REPORTED.search(sent)
-        if m:
-            a, b = _clause(sent, m.end())
-            if b - a >= 10:
-                who, kind = _attribute_in(sent[:m.start()], gaz, slang)
-                out.append(Claim(sent[a:b], s.start + a, s.start + b, who, kind, m.group(), "reported"))
-                continue
-        m = _INDIRECT.search(sent)
-        if m:
-            a, b = _clause(sent, m.end())
-            if b - a >= 10:
-                speaker_text = _trim_speaker(m.group("speaker"))
-                who = _resolve(speaker_text, text, s.start + m.start(), gaz, slang)
-                out.append(Claim(sent[a:b], s.start + a, s.start + b, who, _kind_of(who, gaz) if who else "unknown",
-                                 sent[m.start("speaker"):m.end()].strip(), "indirect"))
-                continue
-        m = _ACCORDING.search(sent)
-        if m:
-            a, b = _clause(sent, m.end())
-            if b - a >= 10:
-                who = _norm_speaker(_trim_speaker(m.group("source")), gaz, slang)
-                out.append(Claim(sent[a:b], s.start + a, s.start + b, who, _kind_of(who, gaz),
-                                 sent[m.start("marker"):m.end()].strip(" ,"), "according-to"))
+    r = rules(lang)
+    paragraphs = sorted(paragraphs)
+    dash = _dash_quotes(text, paragraphs, r, gaz, lang)
+    in_dash = Spans((q.start, q.end) for q in dash)
+    marks = [q for q in _mark_quotes(text, paragraphs, r, gaz, lang) if not in_dash.inside(q.start)]
+    found = sorted(dash + marks, key=lambda q: q.start)
+    masked = Spans((q.start, q.end) for q in found)
+    out: list[Quote] = []
+    for q in found:
+        if q.continues and out and out[-1].form == "dash":
+            speaker = out[-1].speaker
+        else:
+            at = min(q.speaker.start, q.start) if q.speaker is not None else q.start
+            speaker = resolve(q.speaker, text, at, gaz, lang, masked)
+        speaker_text = q.speaker.text if q.speaker is not None else None
+        out.append(Quote(q.text, q.start, q.end, speaker, speaker_text, q.verb, q.attribution, q.form))
     return out
 
 

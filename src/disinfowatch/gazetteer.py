@@ -2,7 +2,8 @@
 
 The data is ``gazetteer.toml`` in the package (or any file of the same shape). Words are matched on
 their surface form, their lemma (simplemma) and listed stems, so inflected forms count: Russlands,
-России, Росії. Longest match wins: "Rossija 1" is the outlet, not the country.
+России, Росії. Longest match wins: "Rossija 1" is the outlet, not the country. People are matched
+only where their name is written with a capital letter ("Tusk", never "tusk").
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ class Gazetteer:
                     entity = next((e for e in (self.lookup(p, lang) for p in parts) if e), None)
                 if entity is not None:
                     found = (1, entity)
+            if found and found[1].kind == "person" and not tokens[i][0][:1].isupper():
+                found = None  # people are written with a capital: "tusk" is not Donald Tusk
             if found:
                 n, entity = found
                 start, end = tokens[i][1], tokens[i + n - 1][2]
