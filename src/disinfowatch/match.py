@@ -218,10 +218,11 @@ def match_item(item: dict, vector: np.ndarray, catalogue: Catalogue, settings: S
     for kind in KINDS:
         limits = thresholds(settings, kind)
         found = sorted((row for row in scored if row[1].kind == kind), key=lambda row: -row[0])
-        for probability, target, match, features in found[: settings.match_max_per_item]:
+        for rank, (probability, target, match, features) in enumerate(found[: settings.match_max_per_item]):
             if probability < limits.suggest:
                 break
-            level = "confirm" if probability >= limits.confirm and not short else "suggest"
+            # Only an item's best narrative or case is linked automatically; the rest are suggestions.
+            level = "confirm" if probability >= limits.confirm and not short and rank == 0 else "suggest"
             alerts.append(Alert(kind, item["item_kind"], item["item_id"], document_id, target.target,
                                 round(probability, 4), level, _evidence(item, probability, match, target, features, short)))
     return alerts
