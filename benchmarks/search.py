@@ -19,12 +19,12 @@ Two kinds of data:
 The index is built as the application builds it (:meth:`VectorIndex.build`, with the graph forced
 on by ``hnsw_threshold=0``), so ``expansion_search`` is tuned at build; ``--expansion-search``
 fixes it instead. An "ef" of "all" means no expansion reached the recall target and the index
-compares every vector (usearch's exact search). Latency is one query at a time through ``VectorIndex.search`` (wrapper included),
-one thread: "p50/p95" time each query's first run (wall clock); "best-of" its fastest of ``--repeat``
-runs; "cpu" the CPU time of its first run (``time.thread_time``), which is what the query costs on a
-core of its own: on a busy machine (other processes taking the cores) the wall clock mostly measures
-the wait for a core, and the CPU time does not. Memory: the
-process's resident-set growth during the build, and usearch's own count.
+compares every vector (usearch's exact search). Latency is one query at a time through
+``VectorIndex.search`` (wrapper included), one thread: "p50/p95" time each query's first run (wall
+clock); "best-of" its fastest of ``--repeat`` runs; "cpu" the CPU time of its first run
+(``time.thread_time``), which is what the query costs on a core of its own: on a busy machine
+(other processes taking the cores) the wall clock mostly measures the wait for a core, and the CPU
+time does not. Memory: the process's resident-set growth during the build, and usearch's own count.
 """
 
 from __future__ import annotations

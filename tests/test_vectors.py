@@ -166,7 +166,9 @@ def test_hnsw_agrees_with_exact_search():
     want, want_scores = exact.search(queries, 10, embedder_id="m@1")
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, want)])
     assert recall >= 0.95
-    np.testing.assert_allclose([row[0] for row in scores], [row[0] for row in want_scores], atol=1e-3)
+    best, best_exact = np.array([row[0] for row in scores]), np.array([row[0] for row in want_scores])
+    assert np.all(best <= best_exact + 1e-4)  # scores are true cosines: never above the exact best
+    assert np.mean(np.abs(best - best_exact) < 1e-4) >= 0.97  # approximate: a rare query misses its best
     assert all(row == sorted(row, reverse=True) for row in scores)
 
 
@@ -234,8 +236,8 @@ def test_added_keys_extend_the_saved_index(tmp_path):
     VectorIndex.open(path, "m@1", keys[:1200], vectors[:1200], **SMALL)
     extended = VectorIndex.open(path, "m@1", keys, lambda: vectors, **SMALL)
     assert extended.origin == "extended: +800" and len(extended) == 2000
-    found, _ = extended.search(vectors[1500:1510], 1, embedder_id="m@1")
-    assert [row[0] for row in found] == list(range(1500, 1510))
+    found, _ = extended.search(vectors[1500:1510], 3, embedder_id="m@1")  # the added vectors are found
+    assert all(key in row for key, row in zip(range(1500, 1510), found))
     assert VectorIndex.open(path, "m@1", keys, never, **SMALL).origin == "loaded"
 
 
@@ -267,8 +269,8 @@ def test_a_stale_or_missing_index_is_rebuilt(tmp_path, change, reason):
         (tmp_path / "m.usearch.json").unlink()
     index = VectorIndex.open(path, embedder, keys, lambda: vectors, **options)
     assert index.origin == reason and len(index) == 1000 and index.embedder_id == embedder
-    found, _ = index.search(vectors[5], 1, embedder_id=embedder)
-    assert found == [[keys[5]]]
+    found, _ = index.search(vectors[5], 3, embedder_id=embedder)
+    assert keys[5] in found[0]
     assert VectorIndex.open(path, embedder, keys, never, **options).origin == "loaded"
 
 
@@ -296,7 +298,7 @@ def test_index_rebuilt_from_the_stores_vectors(store, tmp_path):
     index = index_for(texts)
     assert index.origin == "built" and index.kind == "hnsw"
     query = store.vectors_for(embedder, texts[42:43], "passage")
-    assert index.search(query, 1, embedder_id=embedder.id)[0] == [[content_hash(texts[42], "passage")]]
+    assert content_hash(texts[42], "passage") in index.search(query, 3, embedder_id=embedder.id)[0][0]
     more = texts + [f"Krim ble gjenforent, påstand {i}" for i in range(100)]
     store.vectors_for(embedder, more, "passage")
     assert index_for(more).origin == "extended: +100"
