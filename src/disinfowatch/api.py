@@ -52,10 +52,12 @@ def ingest(targets: Iterable[str], settings: Settings, *, source: str | None = N
 
 
 def analyze(settings: Settings, *, limit: int | None = None, checkworthiness: bool = True,
-            debug: bool = False, progress=None, match: bool = True, rematch: bool = False) -> dict:
+            debug: bool = False, progress=None, match: bool = True, rematch: bool = False,
+            verify: bool = True) -> dict:
     """Run the extraction stages over every stored document not yet analysed, then match claims,
-    quotes and check-worthy sentences against narratives and known cases (both resumable;
-    ``rematch`` matches every analysed document again, after the catalogue changed)."""
+    quotes and check-worthy sentences against narratives and known cases, then check quotes and
+    claims against the registered primary sources (each step resumable; ``rematch`` matches every
+    analysed document again, after the catalogue changed)."""
     from .analyze import Analyzer, default_scorer
 
     with store(settings) as st:
@@ -64,7 +66,16 @@ def analyze(settings: Settings, *, limit: int | None = None, checkworthiness: bo
         result = analyzer.run(limit)
         if match:
             result["matching"] = _match(st, settings, limit=limit, rematch=rematch, debug=debug)
+        if verify:
+            result["verification"] = _verify(st, settings, limit=limit, debug=debug)
         return result
+
+
+def _verify(st: Store, settings: Settings, *, limit: int | None = None, debug: bool = False) -> dict:
+    from .embed import get_embedder
+    from .verify import Verifier
+
+    return Verifier(st, settings, get_embedder(settings.embedder), debug=debug).run(limit)
 
 
 def _match(st: Store, settings: Settings, *, limit: int | None = None, rematch: bool = False,
@@ -336,3 +347,117 @@ def get_case(settings: Settings, key_or_id: str):
     if found is None:
         raise DisinfowatchError(f"no case with key or id {key_or_id!r}; see `disinfowatch cases list`")
     return found
+
+
+# -- primary sources and verification --------------------------------------------------------------
+
+__all__ += [
+    "PrimaryOptions", "add_primary_sources", "list_primary_sources", "get_primary_source", "remove_primary_source",
+    "verifications",
+]
+
+from .primary import PrimaryOptions  # noqa: E402
+
+
+def add_primary_sources(settings: Settings, inputs: Iterable[str], options: PrimaryOptions = PrimaryOptions(), *,
+                        embed: bool = True, progress=None) -> list[dict]:
+    """Register primary sources from files or http(s) URLs (JSON Lines of passages, a transcript
+    in text or HTML); every input is read and checked before anything is stored. Returns one dict
+    per source: key, title, kind, language, published, speakers, passages, outcome (new, updated,
+    unchanged), spans embedded, and the lines skipped with their reasons. Registering marks every
+    analysed document for verification again (run ``analyze``)."""
+    from .primary import read_primary
+
+    read = []
+    for name in inputs:
+        data = _read_input(settings, name)
+        sources, skipped = read_primary(data, name, options, max_bytes=settings.max_input_bytes)
+        read.append((name, sources, skipped))
+    out = []
+    with store(settings) as st:
+        embedder = None
+        if embed:
+            from .embed import get_embedder
+
+            embedder = get_embedder(settings.embedder)
+        for name, sources, skipped in read:
+            for source in sources:
+                outcome = st.upsert_primary_source(source, origin=name)
+                spans = 0
+                if embedder is not None:
+                    from .verify import embed_source
+
+                    spans = embed_source(st, embedder, source)
+                out.append(dict(key=source.key, title=source.title, kind=source.kind, language=source.language,
+                                published=source.published, speakers=list(source.speakers), work=source.work,
+                                passages=len(source.passages), outcome=outcome, spans=spans, origin=name,
+                                skipped=[s.__dict__ for s in skipped]))
+                if progress is not None:
+                    progress(f"{outcome} {source.key}: {len(source.passages)} passages")
+    return out
+
+
+def _read_input(settings: Settings, name: str) -> bytes:
+    """The bytes of a file or an http(s) URL (fetched politely, size-capped, SSRF-guarded)."""
+    from .errors import DisinfowatchError, Rejected
+
+    if name.startswith(("http://", "https://")):
+        from .fetch import Fetcher
+
+        fetcher = Fetcher(settings)
+        try:
+            return fetcher.fetch(name).content
+        except Rejected as exc:
+            raise DisinfowatchError(f"cannot fetch {name}: {exc.reason} ({exc.detail})") from None
+        finally:
+            fetcher.close()
+    path = Path(name)
+    try:
+        size = path.stat().st_size
+        if size > settings.max_input_bytes:
+            raise DisinfowatchError(f"{name}: {size} bytes; the cap is {settings.max_input_bytes} (max_input_bytes)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DisinfowatchError(f"cannot read {name}: {exc.strerror or exc}") from None
+    if name.endswith(".gz"):
+        from . import read as reader
+
+        try:
+            data = reader._capped_gunzip(data, settings.max_input_bytes, name)
+        except (Rejected, OSError, EOFError) as exc:
+            raise DisinfowatchError(f"cannot read {name}: {exc}") from None
+    return data
+
+
+def list_primary_sources(settings: Settings) -> list[dict]:
+    """Every registered primary source, newest first, with its passages and reports checked."""
+    with store(settings) as st:
+        return st.list_primary_sources()
+
+
+def get_primary_source(settings: Settings, key: str) -> dict:
+    """One primary source: its passages, its other language versions, and every report checked
+    against it with the result. DisinfowatchError naming the key when there is none."""
+    from .errors import DisinfowatchError
+
+    with store(settings) as st:
+        source = st.get_primary_source(key)
+        if source is None:
+            raise DisinfowatchError(f"no primary source {key!r}; see `disinfowatch sources primary list`")
+        versions = [v for v in st.primary_versions(source.work) if v["key"] != key]
+        checked = st.verifications(source_key=key, limit=None)
+    return {"source": source, "versions": versions, "verifications": checked}
+
+
+def remove_primary_source(settings: Settings, key: str) -> bool:
+    with store(settings) as st:
+        return st.remove_primary_source(key)
+
+
+def verifications(settings: Settings, *, relation: str | None = None, document_id: int | None = None,
+                  source_key: str | None = None, checked_only: bool = True, limit: int | None = 50) -> list[dict]:
+    """Quotes and claims checked against primary sources: divergent first, with the passage, the
+    scores and the differing words."""
+    with store(settings) as st:
+        return st.verifications(relation=relation, document_id=document_id, source_key=source_key,
+                                checked_only=checked_only, limit=limit)

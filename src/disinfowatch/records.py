@@ -4,6 +4,8 @@ Source      a monitored feed, site, sitemap or URL, with its outlet name, langua
 Page        bytes as they were fetched or read, with their headers and sha256
 Document    cleaned text and metadata of one article, ready to store
 Rejection   an item a stage refused, with the stage and the reason
+PrimarySource, Passage   what a person really said: a transcript, speech or communiqué, in turns
+Verification  a quote or claim set against the passage it renders (or should render)
 """
 
 from __future__ import annotations
@@ -191,4 +193,51 @@ class Alert:
     target: str  # narrative id, case key, passage id
     score: float  # calibrated probability of a match
     level: str  # suggest | confirm
+    evidence: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One passage of a primary source: part of a turn, with who said it."""
+
+    key: str  # stable id: the source file's own id for it, or "<source key>#<index>"
+    index: int  # order within its source
+    speaker: str | None  # as normalised by the gazetteer where it knows the name
+    role: str  # question | answer | statement
+    text: str  # as published, with any "Q." / "Answer:" label
+    turn: int = 0  # passages of one turn (one speaker speaking) share this number
+
+
+@dataclass(frozen=True)
+class PrimarySource:
+    """What was really said: a transcript, speech, press conference, communiqué or interview, in one
+    language. Language versions of one source share ``work``."""
+
+    key: str  # stable slug
+    title: str
+    kind: str  # interview | speech | press-conference | statement | communique | transcript
+    language: str | None
+    published: str | None  # ISO 8601 date, possibly partial
+    url: str | None
+    speakers: tuple[str, ...]  # everyone who speaks in it, normalised, first speaker first
+    work: str  # the same for every language version of one source
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A quote or claim set against what its speaker really said, with the evidence for the call.
+
+    ``relation`` is verbatim | faithful | divergent | not_found, or unchecked when no registered
+    source of the speaker fits (no source near the date, or the report names another occasion).
+    """
+
+    item_kind: str  # quote | claim
+    item_id: int
+    document_id: int
+    relation: str
+    speaker: str | None
+    passage: str | None  # Passage.key of the best passage, if any
+    source: str | None  # PrimarySource.key of that passage
+    score: float  # confidence in the relation, 0..1
     evidence: dict = field(default_factory=dict)

@@ -68,6 +68,9 @@ class Settings:
     match_min_checkworthiness: float = 0.5  # sentences below this (without a claim or quote) are not matched
     match_max_per_item: int = 3  # alerts per item and kind
     match_depth: int = 40  # catalogue texts ranked per item before grouping by narrative or case
+    # Verification against primary sources
+    verify_days_before: int = 60  # a report is checked against sources up to this many days older
+    verify_days_after: int = 2  # ... and this many days newer (time zones, a date given as a month)
     # Evaluation and caches
     data_dir: str = "../shared/data"  # public evaluation data (CheckThat!, EUvsDisinfo), read where it lies
     cache_dir: str | None = None  # embedding caches for evaluations; default: the user cache directory
@@ -145,6 +148,9 @@ def _validate(s: Settings) -> None:
             raise ConfigError(f"match_suggest_{kind}", f"must be a probability in [0, 1], got {suggest!r}")
         if not suggest <= confirm <= 1.0:
             raise ConfigError(f"match_confirm_{kind}", f"must be in [match_suggest_{kind}, 1], got {confirm!r}")
+    for key in ("verify_days_before", "verify_days_after"):
+        if getattr(s, key) < 0:
+            raise ConfigError(key, f"must not be negative, got {getattr(s, key)!r}")
     for key in ("match_max_per_item", "match_depth"):
         if getattr(s, key) < 1:
             raise ConfigError(key, f"must be at least 1, got {getattr(s, key)!r}")

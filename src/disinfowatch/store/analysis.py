@@ -37,6 +37,7 @@ class AnalysisVerbs:
             # The items are new rows now: open alerts on the old ones go (matching runs again);
             # decided alerts stay, their evidence carries the text they were about.
             conn.execute(t.alerts.delete().where(t.alerts.c.document_id == doc, t.alerts.c.status == "open"))
+            conn.execute(t.verifications.delete().where(t.verifications.c.document_id == doc))
             if analysis.sentences:
                 conn.execute(t.sentences.insert(), [
                     dict(document_id=doc, idx=s.index, start=s.start, end=s.end, language=s.language,

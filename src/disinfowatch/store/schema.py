@@ -101,6 +101,7 @@ analyses = sa.Table(
     sa.Column("countries", sa.Text, nullable=False),  # JSON list
     sa.Column("analyzed_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("matched", sa.String(40)),  # revision 0003: the matching version last run on it, or NULL
+    sa.Column("verified", sa.String(40)),  # revision 0004: the verification version last run on it, or NULL
 )
 
 sentences = sa.Table(
@@ -241,4 +242,58 @@ alerts = sa.Table(
     sa.UniqueConstraint("item_kind", "item_id", "kind", "target", name="uq_alerts_item_target"),
     sa.Index("ix_alerts_status_score", "status", "score"),
     sa.Index("ix_alerts_document", "document_id"),
+)
+
+# Primary sources (revision 0004): what people really said, and the reports checked against it.
+primary_sources = sa.Table(
+    "primary_sources", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(200), nullable=False, unique=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),  # interview | speech | press-conference | ...
+    sa.Column("language", sa.String(16)),
+    sa.Column("published", sa.String(40), nullable=False),  # as given, possibly partial
+    sa.Column("day_first", sa.String(10), nullable=False),  # the date range it covers, YYYY-MM-DD
+    sa.Column("day_last", sa.String(10), nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("speakers", sa.Text, nullable=False),  # JSON list, normalised names
+    sa.Column("work", sa.String(300), nullable=False),  # shared by the language versions of one source
+    sa.Column("origin", sa.Text),  # the file or URL it was registered from
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_primary_sources_days", "day_first", "day_last"),
+    sa.Index("ix_primary_sources_work", "work"),
+)
+
+passages = sa.Table(
+    "passages", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("primary_sources.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("key", sa.String(300), nullable=False, unique=True),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("turn", sa.Integer, nullable=False),
+    sa.Column("speaker", sa.Text),
+    sa.Column("speaker_key", sa.String(100), nullable=False),  # folded surname: how candidates are found
+    sa.Column("role", sa.String(20), nullable=False),  # question | answer | statement
+    sa.Column("text", sa.Text, nullable=False),
+    sa.UniqueConstraint("source_id", "idx", name="uq_passages_source_idx"),
+    sa.Index("ix_passages_speaker_key", "speaker_key"),
+)
+
+verifications = sa.Table(
+    "verifications", metadata,
+    # One per checked quote or claim: its relation to the best passage of its speaker.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("item_kind", sa.String(20), nullable=False),  # quote | claim
+    sa.Column("item_id", sa.Integer, nullable=False),
+    sa.Column("relation", sa.String(20), nullable=False),  # verbatim | faithful | divergent | not_found | unchecked
+    sa.Column("speaker", sa.Text),
+    sa.Column("passage_key", sa.String(300)),
+    sa.Column("source_key", sa.String(200)),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False),  # JSON: passage, scores, differences, why
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("item_kind", "item_id", name="uq_verifications_item"),
+    sa.Index("ix_verifications_document", "document_id"),
+    sa.Index("ix_verifications_passage", "passage_key"),
 )

