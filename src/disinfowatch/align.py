@@ -24,8 +24,11 @@ from . import polarity
 from .primary import fold, spoken_text, words_table
 
 _WORD = re.compile(r"\d+(?:[ .,\u00a0\u202f]\d{3})*(?:[.,]\d+)?|[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
-_CLAUSE_END = re.compile(r"(?<=;)\s+|(?<=[.!?…])\s+(?=\S)")
+_CLAUSE_END = re.compile(r"(?<=[;:])\s+|(?<=[.!?…])\s+(?=\S)")
 MAX_SPAN_CLAUSES = 2
+CHUNK_WORDS = 4
+CHUNK_STRIDE = 2
+_CHUNK_WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
 COGNATE_PREFIX = 6
 COGNATE_RATIO = 80.0
 _JUSTEXT = {"en": "English", "nb": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk", "da": "Danish", "sv": "Swedish",
@@ -49,6 +52,7 @@ class Span:
     source: dict  # the first passage's row (key, speaker, text, source_key, source_title, ...)
     before: str = ""  # the rest of the turn before and after it: a quote cut out of its context
     after: str = ""
+    clauses: tuple[str, ...] = ()  # the clauses it is made of
 
     @property
     def language(self) -> str | None:
@@ -56,7 +60,7 @@ class Span:
 
 
 def clauses(text: str) -> list[str]:
-    """Sentences of ``text``, cut again at semicolons."""
+    """Sentences of ``text``, cut again at semicolons and colons."""
     from .segment import _split
 
     out = []
@@ -94,7 +98,8 @@ def _span(units: list[tuple[str, dict]], start: int, end: int) -> Span:
     chosen = units[start:end]
     keys = tuple(dict.fromkeys(row["key"] for _, row in chosen))
     return Span(" ".join(text for text, _ in chosen), keys, chosen[0][1],
-                " ".join(text for text, _ in units[:start]), " ".join(text for text, _ in units[end:]))
+                " ".join(text for text, _ in units[:start]), " ".join(text for text, _ in units[end:]),
+                tuple(text for text, _ in chosen))
 
 
 # -- words ---------------------------------------------------------------------------------------
@@ -117,7 +122,33 @@ def _possibility(language: str | None) -> tuple[frozenset[str], tuple[tuple[str,
 
 
 @functools.cache
+def _phrases(language: str | None, kind: str) -> tuple[re.Pattern, ...]:
+    """The ``kind`` entries (denial, hearsay) of ``verify.toml`` for ``language``, as patterns on
+    lowercased text: a trailing "*" matches any ending."""
+    out = []
+    for entry in words_table().get((language or "").split("-")[0], {}).get(kind, []):
+        entry = entry.lower()
+        tail = r"\w*" if entry.endswith("*") else r"(?!\w)"
+        out.append(re.compile(r"(?<!\w)" + re.escape(entry.rstrip("*")) + tail))
+    return tuple(out)
+
+
+def _found(text: str, patterns: Sequence[re.Pattern]) -> tuple[str, ...]:
+    lowered = text.lower().replace("’", "'")
+    return tuple(m.group() for pattern in patterns for m in pattern.finditer(lowered))
+
+
+@functools.cache
+def _contrasts() -> tuple[tuple[str, tuple[re.Pattern, ...], tuple[re.Pattern, ...]], ...]:
+    def compile_side(entries):
+        return tuple(re.compile(r"(?<!\w)" + re.escape(e.lower())) for e in entries)
+
+    return tuple((c["name"], compile_side(c["a"]), compile_side(c["b"])) for c in words_table().get("contrast", []))
+
+
+@functools.cache
 def _number_words(language: str | None) -> dict[str, float]:
+    """Number words (and two-word phrases such as "most of", joined by a space) with their values."""
     table = {}
     for entry in words_table().get((language or "").split("-")[0], {}).get("numbers", []):
         word, _, value = entry.rpartition(" ")
@@ -133,8 +164,16 @@ class Words:
     content: tuple[str, ...]  # the tokens that carry meaning (no stop words, cues or fillers)
     entities: tuple[str, ...]  # gazetteer entities, in order of appearance
     numbers: tuple[float, ...]
-    cues: polarity.Cues
+    negation: tuple[str, ...]  # negation words (polarity.toml)
+    denial: tuple[str, ...]  # "that is false" words (verify.toml)
+    hearsay: tuple[str, ...]  # "some claim that" words (verify.toml)
     possibility: tuple[str, ...]
+    text: str = ""
+
+    @property
+    def negated(self) -> bool:
+        """Negates or says something is false ("This is a lie, and no evidence has been shown")."""
+        return bool(self.negation) or bool(self.denial)
 
 
 def words_of(text: str, language: str | None) -> Words:
@@ -144,12 +183,22 @@ def words_of(text: str, language: str | None) -> Words:
     raw = [m.group() for m in _WORD.finditer(text)]
     tokens = tuple(w.lower() for w in raw)
     cues = polarity.cues(text, language)
+    denial, hearsay = _found(text, _phrases(language, "denial")), _found(text, _phrases(language, "hearsay"))
     cue_words = {w for kind in polarity.KINDS for cue in getattr(cues, kind) for w in cue.split()}
+    cue_words |= {w for cue in denial + hearsay for w in cue.split()}
     stop = _stopwords(language)
     numbers = _numbers(tokens, language)
     mentions = gazetteer.default().find(text, language)
-    entities = tuple(m.entity for m in mentions)
     in_entity = {w.lower() for m in mentions for w in _WORD.findall(m.surface)}
+    entities = [(m.start, m.entity) for m in mentions]
+    for match in _WORD.finditer(text):  # adjectives of places: российские, russiske, polnische
+        word = match.group().lower()
+        if word not in in_entity:
+            entity = _adjective_entity(word, language)
+            if entity is not None:
+                entities.append((match.start(), entity))
+                in_entity.add(word)
+    entities = tuple(e for _, e in sorted(entities))
     content = tuple(t for t in tokens if not t[0].isdigit() and t not in stop and t not in cue_words
                     and t not in _FILLER and t not in in_entity and len(t) >= 3 and t not in _number_words(language))
     singles, phrases = _possibility(language)
@@ -157,7 +206,28 @@ def words_of(text: str, language: str | None) -> Words:
     for phrase in phrases:
         n = len(phrase)
         possible += [" ".join(phrase) for i in range(len(tokens) - n + 1) if tokens[i:i + n] == phrase]
-    return Words(tokens, content, entities, numbers, cues, tuple(possible))
+    return Words(tokens, content, entities, numbers, cues.negation, denial, hearsay, tuple(possible), text)
+
+
+_ADJECTIVE_ENDING = re.compile(r"^(?:i?sk|i?sch|ijsk|ск|йск|ськ|зьк|ьк|ien|ian|ais|ese|ic|y?jsk)\w{0,4}$")
+
+
+@functools.cache
+def _adjective_entity(word: str, language: str | None) -> str | None:
+    """The country or region an adjective names, from the gazetteer's forms: without an
+    adjective ending, the word begins one of them ("российские" -> "росси" -> Russia,
+    "ukrainsk" -> "ukrain", "французьких" -> "франц")."""
+    from . import gazetteer
+
+    entities = [e for e in gazetteer.default().entities.values() if e.kind in ("country", "region")]
+    for cut in range(len(word) - 2, 3, -1):
+        if not _ADJECTIVE_ENDING.match(word[cut:]):
+            continue
+        stem = word[:cut]
+        for entity in entities:
+            if any(f.startswith(stem) for f in (*entity.forms, *entity.stems)):
+                return entity.name
+    return None
 
 
 def _numbers(tokens: Sequence[str], language: str | None) -> tuple[float, ...]:
@@ -166,8 +236,13 @@ def _numbers(tokens: Sequence[str], language: str | None) -> tuple[float, ...]:
     words = _number_words(language)
     out: list[float] = []
     previous_was_number = False
-    for token in tokens:
+    for i, token in enumerate(tokens):
         value = None
+        pair = f"{tokens[i - 1]} {token}" if i else ""
+        if pair in words:  # "most of", "большая часть"
+            out.append(words[pair])
+            previous_was_number = False
+            continue
         if token[0].isdigit():
             value = _digits(token)
         elif token in words:
@@ -215,6 +290,19 @@ def counterpart(word: str, others: Sequence[str], cross: bool) -> str | None:
     return None
 
 
+def chunks(text: str) -> list[str]:
+    """Overlapping runs of :data:`CHUNK_WORDS` words (every :data:`CHUNK_STRIDE` words) of ``text``:
+    the pieces whose embeddings show how much of a report is in a passage, across languages, where
+    single words are too short for the model and whole sentences blur what differs."""
+    words = _CHUNK_WORD.findall(text)
+    if len(words) <= CHUNK_WORDS:
+        return [" ".join(words)] if words else []
+    starts = list(range(0, len(words) - CHUNK_WORDS + 1, CHUNK_STRIDE))
+    if starts[-1] != len(words) - CHUNK_WORDS:
+        starts.append(len(words) - CHUNK_WORDS)
+    return [" ".join(words[i:i + CHUNK_WORDS]) for i in starts]
+
+
 # -- one comparison --------------------------------------------------------------------------------
 
 
@@ -249,17 +337,23 @@ def compare(report: str, report_language: str | None, span: Span | str, span_lan
     shared = (found_a + len(entities_a & entities_b) + len(numbers_a & numbers_b)) / size_a if size_a else 0.0
     covered = (found_b + len(entities_a & entities_b) + len(numbers_a & numbers_b)) / size_b if size_b else 0.0
     similarity = 0.0
+    region, before, after = b, "", ""
     if same:
         # The report's words found in the span: the whole span (ratio) or, for a report shorter than
         # the span, its best-matching stretch (partial_ratio); a span shorter than the report never
-        # makes the report verbatim.
+        # makes the report verbatim. The stretch is what the report's polarity is compared with.
         left, right = " ".join(a.tokens), " ".join(b.tokens)
         similarity = fuzz.ratio(left, right)
         if 12 <= len(left) <= len(right):
-            similarity = max(similarity, fuzz.partial_ratio(left, right))
+            found = fuzz.partial_ratio_alignment(left, right)
+            if found is not None and found.score > similarity:
+                similarity = found.score
+                if found.score >= 80:
+                    before, after = right[:found.dest_start], right[found.dest_end:]
+                    region = words_of(right[found.dest_start:found.dest_end], span_language)
+    context = (span.before + " " + before, after + " " + span.after) if isinstance(span, Span) else (before, after)
     return Comparison(round(shared, 4), round(covered, 4), round(similarity, 1), same,
-                      tuple(missing_a), tuple(missing_b), tuple(differences(a, b, span if isinstance(span, Span) else None,
-                                                                            span_language)))
+                      tuple(missing_a), tuple(missing_b), tuple(differences(a, region, context, span_language, b)))
 
 
 def _match(words: Sequence[str], others: Sequence[str], cross: bool) -> tuple[int, list[str]]:
@@ -272,33 +366,45 @@ def _match(words: Sequence[str], others: Sequence[str], cross: bool) -> tuple[in
     return found, missing
 
 
-def differences(a: Words, b: Words, span: Span | None, span_language: str | None) -> list[dict]:
-    """What the report (``a``) changes in what was said (``b``), each a dict of ``kind``, the cue
-    words on each side (``report``, ``passage``) and a sentence for people (``what``):
+def _same_number(a: float, b: float) -> bool:
+    """The same number, or the same written with another unit of thousands: "200 mln" (read 200)
+    and "200 Millionen" (read 200,000,000)."""
+    if a == b:
+        return True
+    small, large = sorted((abs(a), abs(b)))
+    return small > 0 and any(abs(small * 10 ** k - large) < 1e-6 * large for k in (3, 6, 9))
 
-    * ``negation``: one side negates or denies and the other does not;
+
+def differences(a: Words, b: Words, context: tuple[str, str] = ("", ""), span_language: str | None = None,
+                whole: Words | None = None) -> list[dict]:
+    """What the report (``a``) changes in what was said (``b``: the aligned part of the span;
+    ``whole``: the span; ``context``: the speaker's words before and after it), each a dict of
+    ``kind``, the words on each side (``report``, ``passage``) and a sentence for people (``what``):
+
+    * ``negation``: one side negates or says false and the other does not;
     * ``quantity``: a number of the report is not in the passage;
     * ``subject``: the same two entities in the opposite order (who does what to whom);
     * ``possibility``: the passage says could / may / considering, the report does not;
-    * ``context``: the passage reports a claim of others ("some claim"), or the speaker goes on
+    * ``intent``: opposite intents (prevent / prepare for, defensive / offensive, ...);
+    * ``context``: the passage reports what others claim ("some claim"), or the speaker goes on
       to deny the words quoted ("That is simply false").
     """
+    whole = whole or b
     out = []
-    if a.cues.negated != b.cues.negated:
-        out.append(dict(kind="negation", report=list(a.cues.negation + a.cues.denial),
-                        passage=list(b.cues.negation + b.cues.denial),
-                        what="the passage " + ("negates or denies it" if b.cues.negated else "does not negate it") +
-                             ", the report " + ("does" if a.cues.negated else "does not")))
-    extra = [n for n in a.numbers if n not in b.numbers and not _is_year(n)]
-    if extra and (b.numbers or len(extra) == len([n for n in a.numbers if not _is_year(n)])):
-        out.append(dict(kind="quantity", report=[_number(n) for n in extra], passage=[_number(n) for n in b.numbers],
+    if a.negated != b.negated:
+        out.append(dict(kind="negation", report=list(a.negation + a.denial), passage=list(b.negation + b.denial),
+                        what="the passage " + ("negates or denies it" if b.negated else "does not negate it") +
+                             ", the report " + ("does" if a.negated else "does not")))
+    extra = [n for n in a.numbers if not any(_same_number(n, m) for m in whole.numbers) and not _is_year(n)]
+    if extra and (whole.numbers or len(extra) == len([n for n in a.numbers if not _is_year(n)])):
+        out.append(dict(kind="quantity", report=[_number(n) for n in extra], passage=[_number(n) for n in whole.numbers],
                         what="the report gives " + ", ".join(_number(n) for n in extra) +
-                             (", the passage " + ", ".join(_number(n) for n in b.numbers) if b.numbers else
+                             (", the passage " + ", ".join(_number(n) for n in whole.numbers) if whole.numbers else
                               ", the passage no number")))
     # Who does what to whom: the same two entities, each named once on each side, in the opposite
     # order ("Russia must stop attacking Ukraine" / "Ukraine must stop attacking Russia").
-    order_a = [e for e in a.entities if e in b.entities]
-    order_b = [e for e in b.entities if e in a.entities]
+    order_a = [e for e in a.entities if e in whole.entities]
+    order_b = [e for e in whole.entities if e in a.entities]
     if len(order_a) == 2 == len(set(order_a)) and order_b == order_a[::-1]:
         out.append(dict(kind="subject", report=order_a, passage=order_b,
                         what=f"the report puts {order_a[0]} before {order_a[1]}, the passage the other way round"))
@@ -306,15 +412,22 @@ def differences(a: Words, b: Words, span: Span | None, span_language: str | None
         out.append(dict(kind="possibility", report=[], passage=list(b.possibility),
                         what="the passage says it is possible or considered («" + "», «".join(b.possibility) +
                              "»), the report states it as fact"))
-    if span is not None and not a.cues.negated and not b.cues.negated:
-        after = span.after.split(". ")[0] if span.after else ""
-        following = polarity.cues(after, span_language) if after else polarity.Cues()
-        if after and following.negated and len(after.split()) <= 12:
-            out.append(dict(kind="context", report=[], passage=[after],
-                            what=f"the speaker goes on: «{after.rstrip('.')}.»"))
-        elif b.cues.hedge and not a.cues.hedge:
-            out.append(dict(kind="context", report=[], passage=list(b.cues.hedge),
-                            what="the speaker reports what others claim («" + "», «".join(b.cues.hedge) + "»)"))
+    for name, side_a, side_b in _contrasts():
+        ra, rb = _found(a.text, side_a), _found(a.text, side_b)
+        pa, pb = _found(whole.text, side_a), _found(whole.text, side_b)
+        if (ra and pb and not rb and not pa) or (rb and pa and not ra and not pb):
+            out.append(dict(kind="intent", report=list(ra or rb), passage=list(pa or pb),
+                            what=f"opposite intents ({name}): the report «{(ra or rb)[0]}», the passage «{(pa or pb)[0]}»"))
+            break
+    if not a.negated and not a.hearsay:
+        following = clauses(context[1].strip())[:1] if context[1].strip() else []
+        after = words_of(following[0], span_language) if following else None
+        if b.hearsay:
+            out.append(dict(kind="context", report=[], passage=list(b.hearsay),
+                            what="the speaker reports what others claim («" + "», «".join(b.hearsay) + "»)"))
+        elif after is not None and after.denial and not b.negated and len(after.tokens) <= 14:
+            out.append(dict(kind="context", report=[], passage=[following[0]],
+                            what=f"the speaker goes on: «{following[0]}»"))
     return out
 
 

@@ -459,5 +459,12 @@ def verifications(settings: Settings, *, relation: str | None = None, document_i
     """Quotes and claims checked against primary sources: divergent first, with the passage, the
     scores and the differing words."""
     with store(settings) as st:
-        return st.verifications(relation=relation, document_id=document_id, source_key=source_key,
+        rows = st.verifications(relation=relation, document_id=document_id, source_key=source_key,
                                 checked_only=checked_only, limit=limit)
+        by_document: dict[int, list[dict]] = {}
+        for row in rows:
+            if row["document_id"] not in by_document:
+                by_document[row["document_id"]] = st.alerts(status=None, document_id=row["document_id"], limit=None)
+            row["alerts"] = [a for a in by_document[row["document_id"]] if a["item_kind"] == row["item_kind"]
+                             and a["item_id"] == row["item_id"] and a["kind"] in ("narrative", "case")]
+    return rows

@@ -126,12 +126,14 @@ def ingest(targets: tuple[str, ...], db: str | None, source: str | None, all_sou
 @click.option("--no-checkworthiness", is_flag=True, help="Skip the check-worthiness scorer (no embeddings).")
 @click.option("--no-match", is_flag=True, help="Skip matching against narratives and known cases.")
 @click.option("--rematch", is_flag=True, help="Match every analysed document again (after importing cases).")
+@click.option("--no-verify", is_flag=True, help="Skip checking quotes and claims against primary sources.")
 @_json_option
 @_errors
 def analyze(db: str | None, limit: int | None, no_checkworthiness: bool, no_match: bool, rematch: bool,
-            as_json: bool) -> None:
+            no_verify: bool, as_json: bool) -> None:
     """Extract sentences, quotes with speakers, claims, countries and check-worthiness from stored
-    documents not yet analysed, then match them against narratives and known cases (alerts).
+    documents not yet analysed, match them against narratives and known cases (alerts), then check
+    quotes and claims against the registered primary sources (`sources primary add`).
     Resumable: run it again after an interruption."""
     settings = _settings(db)
     bar = None
@@ -145,7 +147,7 @@ def analyze(db: str | None, limit: int | None, no_checkworthiness: bool, no_matc
 
     result = api.analyze(settings, limit=limit, checkworthiness=not no_checkworthiness,
                          debug=click.get_current_context().find_root().obj["debug"], progress=progress,
-                         match=not no_match, rematch=rematch)
+                         match=not no_match, rematch=rematch, verify=not no_verify)
     if bar is not None:
         bar.render_finish()
     if as_json:
@@ -156,6 +158,24 @@ def analyze(db: str | None, limit: int | None, no_checkworthiness: bool, no_matc
         m = result["matching"]
         click.echo(f"matched {m['matched']} documents ({m['items']} claims, quotes and sentences) against "
                    f"{m['catalogue']} catalogue texts: {m['alerts']} alerts; {m['rejected']} failed")
+    if "verification" in result:
+        _print_verification(settings, result["verification"])
+
+
+def _print_verification(settings: Settings, v: dict, shown: int = 20) -> None:
+    from .cli_primary import print_verifications
+
+    checked = sum(v[k] for k in ("verbatim", "faithful", "divergent", "not_found"))
+    click.echo(f"checked {checked} quotes and claims of {v['verified']} documents against primary sources: "
+               f"{v['verbatim']} verbatim, {v['faithful']} faithful, {v['divergent']} divergent, "
+               f"{v['not_found']} not found ({v['alerts']} alerts); {v['unchecked']} could not be checked "
+               f"(no source of the speaker near the date); {v['rejected']} failed")
+    rows = [r for doc in v["documents"][:shown] for r in api.verifications(settings, document_id=doc, limit=shown)]
+    if rows:
+        click.echo("")
+        print_verifications(rows[:shown])
+        if len(rows) > shown or len(v["documents"]) > shown:
+            click.echo(f"... more with `disinfowatch verifications`")
 
 
 @main.command("alerts")
@@ -595,6 +615,8 @@ def cases_show(key_or_id: str, db: str | None, as_json: bool) -> None:
         for link in case.links:
             click.echo(f"  {link.kind:<16} {link.url}" + (f"  (archived: {link.archived})" if link.archived else ""))
 
+
+from . import cli_primary  # noqa: E402,F401  (registers `sources primary ...` and `verifications`)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -93,10 +93,27 @@ def fold(text: str) -> str:
     return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
 
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
-_TITLES = {"mr", "mrs", "ms", "dr", "prof", "president", "minister", "secretary", "general", "ambassador",
-           "sir", "madam", "herr", "frau", "monsieur", "madame", "pan", "pani", "господин", "госпожа",
-           "пан", "пані", "the"}
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_TITLES = {"mr", "mrs", "ms", "dr", "prof", "president", "minister", "secretary", "general", "gen", "lt", "col",
+           "colonel", "ambassador", "sir", "madam", "herr", "frau", "monsieur", "madame", "mme", "pan", "pani",
+           "gospodin", "gospozha", "generał", "general", "the", "spokesperson", "spokesman", "minister", "ministre",
+           "kanzler", "chancellor", "premier", "prime", "deputy", "his", "her", "excellency"}
+# Letters that sound alike across scripts and spellings (Wellhausen / Веллгаузен / Велльхаузен,
+# Seleznyova / Селезнёва / Sielezniowa / Selesnjowa, Verhoeven / Верговен, Rembowski / Рембовський).
+_SOUNDS = str.maketrans({"w": "v", "f": "v", "z": "s", "c": "k", "q": "k", "x": "k", "g": "h"})
+_SKIP = re.compile(r"[aeiouyjåäöüæø'’]+")
+
+
+def _skeleton(word: str) -> str:
+    """The consonants of a folded name, alike-sounding letters merged, doubles collapsed."""
+    value = word.replace("sch", "s").replace("sh", "s").replace("ch", "h").replace("kh", "h").replace("ck", "k")
+    value = _SKIP.sub("", value.translate(_SOUNDS))
+    return re.sub(r"(.)\1+", r"\1", value)
+
+
+def _name_words(name: str) -> list[str]:
+    words = [w for w in _NAME_WORD.findall(fold(name).replace("-", " ")) if w not in _TITLES and w != "of"]
+    return words
 
 
 def speaker_name(name: str | None, language: str | None = None) -> str | None:
@@ -117,30 +134,27 @@ def speaker_name(name: str | None, language: str | None = None) -> str | None:
 
 
 def speaker_key(name: str | None) -> str:
-    """The key candidate passages are looked up by: the folded surname ("stoltenberg")."""
-    if not name:
-        return ""
-    words = [w for w in _NAME_WORD.findall(fold(name)) if w not in _TITLES]
-    return words[-1] if words else ""
+    """The key candidate passages are looked up by: the sound skeleton of the surname's last part
+    ("Castaing-Morel" and "Кастен-Морель" -> "mrl", "Stoltenberg" -> "stltnbrh")."""
+    words = _name_words(name or "")
+    return _skeleton(words[-1]) if words else ""
 
 
 def same_speaker(a: str | None, b: str | None) -> bool:
-    """Whether two written names can be the same person: the same folded surname (allowing one
-    letter of transliteration: Markov / Markow), and first names that do not disagree."""
-    from rapidfuzz.distance import Levenshtein
+    """Whether two written names can be the same person: the same surname skeleton, and every
+    other word of the shorter name like a word of the longer one ("Solhaug Brekke" / "Ingrid
+    Solhaug Brekke", "J. Stoltenberg" / "Йенс Столтенберг", but not "Anna Berg" / "Per Berg")."""
+    from rapidfuzz import fuzz
 
-    if not a or not b:
+    wa, wb = _name_words(a or ""), _name_words(b or "")
+    if not wa or not wb or not _skeleton(wa[-1]) or _skeleton(wa[-1]) != _skeleton(wb[-1]):
         return False
-    wa = [w for w in _NAME_WORD.findall(fold(a)) if w not in _TITLES]
-    wb = [w for w in _NAME_WORD.findall(fold(b)) if w not in _TITLES]
-    if not wa or not wb:
-        return False
-    sa, sb = wa[-1], wb[-1]
-    if sa != sb and not (min(len(sa), len(sb)) >= 5 and Levenshtein.distance(sa, sb) <= 1):
-        return False
-    if len(wa) > 1 and len(wb) > 1:
-        fa, fb = wa[0], wb[0]
-        return fa[0] == fb[0]  # "Jens" / "J." / "Йенс"
+    short, long = sorted((wa[:-1], wb[:-1]), key=len)
+    for word in short:
+        mine = _skeleton(word).lstrip("h")
+        if not any((len(word) == 1 or len(other) == 1) and word[0] == other[0] or
+                   fuzz.ratio(mine, _skeleton(other).lstrip("h")) >= 60 for other in long):
+            return False
     return True
 
 

@@ -1,7 +1,7 @@
 """Verify: every quote, and every claim attributed to a person or to an interview or speech, set
 against what the speaker really said in the registered primary sources.
 
-    verification = verify_report(report, spans, report_vector, span_vectors, settings)
+    verification = verify_report(report, spans, embed, settings)   # embed(texts, mode) -> vectors
 
 For one report (a quote or claim with its speaker and the document's date):
 
@@ -51,7 +51,8 @@ log = logging.getLogger(__name__)
 VERSION = "verify-1"  # bump when verification changes, so documents are verified again
 RELATIONS = ("verbatim", "faithful", "divergent", "not_found")
 OCCASIONS = ("interview", "speech", "press-conference", "statement")
-FEATURES = ("cosine", "lead", "shared", "covered", "verbatim")
+FEATURES = ("cosine", "lead", "shared", "covered", "verbatim", "same_language", "length", "chunk_mean", "chunk_share")
+CHUNK_MATCH = 0.88  # a report chunk this close to a chunk of the span is found in it
 _STATEMENT_KINDS = {"statement", "communique"}
 
 
@@ -75,29 +76,58 @@ class Report:
 
 
 @dataclass(frozen=True)
-class Model:
-    """The span-ranking logistic regression and the decision thresholds."""
+class Linear:
+    """A standardised logistic regression over :data:`FEATURES`."""
 
     weights: tuple[float, ...]
     bias: float
     mean: tuple[float, ...]
     scale: tuple[float, ...]
-    found: float  # below this probability nothing the speaker said renders the report: not_found
-    verbatim: float  # same language, rapidfuzz ratio of the aligned text at least this: verbatim
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
-        x = (rows - np.array(self.mean)) / np.array(self.scale)
+        x = (np.atleast_2d(rows) - np.array(self.mean)) / np.array(self.scale)
         return 1.0 / (1.0 + np.exp(-(x @ np.array(self.weights) + self.bias)))
+
+    def as_dict(self) -> dict:
+        return {"weights": list(self.weights), "bias": self.bias, "mean": list(self.mean), "scale": list(self.scale)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Linear:
+        return cls(tuple(data["weights"]), data["bias"], tuple(data["mean"]), tuple(data["scale"]))
+
+
+@dataclass(frozen=True)
+class Model:
+    """Two logistic regressions and the decision thresholds.
+
+    ``ranker`` picks, among a report's candidate spans, the one it renders (trained on every span,
+    so it leans on what sets a span apart from the others: the cosine's lead); ``found`` says how
+    likely that best span is what the report renders or distorts at all (trained on the best span
+    of each report, so it leans on absolute evidence: the cosine, the shared words)."""
+
+    ranker: Linear
+    found_model: Linear
+    found: float  # a best span at least this likely: verbatim or faithful
+    found_divergent: float  # ... at least this likely, and the report differs from it: divergent
+    verbatim: float  # same language, rapidfuzz similarity of the aligned text at least this: verbatim
+
+    def as_dict(self) -> dict:
+        return {"features": list(FEATURES), "ranker": self.ranker.as_dict(), "found_model": self.found_model.as_dict(),
+                "found": self.found, "found_divergent": self.found_divergent, "verbatim": self.verbatim}
 
     @classmethod
     @functools.cache
     def bundled(cls) -> Model:
         path = resources.files(__package__).joinpath("models", "verification.json")
         if not path.is_file():  # before calibration: a plain scale around e5's usual cosines
-            return cls((30.0, 20.0, 3.0, 1.0, 2.0), -26.0, (0.0,) * 5, (1.0,) * 5, 0.5, 90.0)
+            plain = Linear((30.0, 20.0, 3.0, 1.0, 2.0, 0.0, 0.0, 0.0, 0.0), -26.0, (0.0,) * 9, (1.0,) * 9)
+            return cls(plain, plain, 0.5, 0.5, 90.0)
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(tuple(data["weights"]), data["bias"], tuple(data["mean"]), tuple(data["scale"]),
-                   data["found"], data["verbatim"])
+        if tuple(data.get("features", ())) != FEATURES:
+            raise ValueError(f"{path} was fitted on features {data.get('features')}, the code has {FEATURES}: "
+                             "run scripts/calibrate_verification.py")
+        return cls(Linear.from_dict(data["ranker"]), Linear.from_dict(data["found_model"]), data["found"],
+                   data["found_divergent"], data["verbatim"])
 
 
 # -- who and when ----------------------------------------------------------------------------------
@@ -107,7 +137,7 @@ class Model:
 def _occasion_words() -> dict[str, dict[str, tuple[str, ...]]]:
     table = {}
     for language, entries in words_table().items():
-        if language == "labels":
+        if language in ("labels", "contrast"):
             continue
         table[language] = {kind: tuple(w.lower() for w in entries.get(kind, [])) for kind in (*OCCASIONS, "communique", "clip")}
     return table
@@ -136,7 +166,8 @@ def occasion(text: str, language: str | None) -> tuple[str | None, bool]:
 def report_from_item(item: dict, document: dict) -> Report:
     """Who a stored quote or claim reports, and the occasion it names."""
     language = item.get("language")
-    named, clip = occasion(" ".join((item.get("attribution") or "", item.get("sentence") or "")), language)
+    around = (item.get("sentence") or "").replace(item["text"], " ")  # the words of a quote are not its occasion
+    named, clip = occasion(" ".join((item.get("attribution") or "", around)), language)
     about = False
     if item["item_kind"] == "quote":
         speakers = (item["who"],) if item.get("who") else ()
@@ -146,7 +177,7 @@ def report_from_item(item: dict, document: dict) -> Report:
         # An outlet's or unknown claim is checked only when it is about what a source said: "when
         # Rossija 1 showed clips of the interview, it was claimed that ...".
         if not (named or clip):
-            named, clip = occasion(item.get("nearby") or "", language)
+            named, clip = occasion((item.get("nearby") or "").replace(item["text"], " "), language)
         about = bool(named or clip)
         speakers = tuple(document.get("people") or ()) if about else ()
     return Report(item["item_kind"], item["item_id"], document["document_id"], item["text"], language, speakers,
@@ -191,23 +222,64 @@ def _fits(kind: str, named: str) -> bool:
 # -- the verdict ----------------------------------------------------------------------------------
 
 
+Embed = Callable[[Sequence[str], str], np.ndarray]
+"""``embed(texts, mode)``: L2-normalised vectors of ``texts`` in ``query`` or ``passage`` mode, one
+row each (the store's :meth:`vectors_for` with an embedder, so every text is embedded once)."""
+
+
+def span_texts(spans: Sequence[align.Span]) -> list[str]:
+    """What is embedded (passage mode) for spans: each span's text, then the chunks of their
+    clauses (:func:`align.chunks`), each once."""
+    return [s.text for s in spans] + _span_chunks(spans)[0]
+
+
+def _span_chunks(spans: Sequence[align.Span]) -> tuple[list[str], list[list[int]]]:
+    """The distinct chunks of the spans' clauses, and for each span the indices of its chunks."""
+    index: dict[str, int] = {}
+    per_span = []
+    for span in spans:
+        mine = []
+        for clause in span.clauses or (span.text,):
+            for chunk in align.chunks(clause):
+                mine.append(index.setdefault(chunk, len(index)))
+        per_span.append(mine)
+    return list(index), per_span
+
+
 def features(text: str, language: str | None, spans: Sequence[align.Span], vector: np.ndarray,
-             span_vectors: np.ndarray) -> tuple[np.ndarray, list[align.Comparison]]:
+             chunk_vectors: np.ndarray, span_vectors: np.ndarray, span_chunk_vectors: np.ndarray,
+             span_chunks: list[list[int]]) -> tuple[np.ndarray, list[align.Comparison]]:
     """One row of :data:`FEATURES` per span, and each span's comparison with ``text``."""
     words = align.words_of(text, language)
     comparisons = [align.compare(text, language, span, report_words=words) for span in spans]
     cosines = span_vectors @ vector if len(spans) else np.zeros(0)
+    chunk_similarity = chunk_vectors @ span_chunk_vectors.T if len(chunk_vectors) and len(span_chunk_vectors) else None
     rows = np.zeros((len(spans), len(FEATURES)))
-    best_by_passage: dict[str, float] = {}
+    # The lead over the best span of any other passage; a passage's other language versions (same
+    # work, same place in it) are the same words, not rivals.
+    best_by_passage: dict[tuple, float] = {}
     for span, cosine in zip(spans, cosines):
-        for key in span.passages:
-            best_by_passage[key] = max(best_by_passage.get(key, -1.0), float(cosine))
+        for place in _places(span):
+            best_by_passage[place] = max(best_by_passage.get(place, -1.0), float(cosine))
     for i, (span, cosine, comparison) in enumerate(zip(spans, cosines, comparisons)):
-        others = [v for k, v in best_by_passage.items() if k not in span.passages]
+        mine = set(_places(span))
+        others = [v for k, v in best_by_passage.items() if k not in mine]
         lead = float(cosine) - (max(others) if others else float(cosine) - 0.05)
+        chunk_mean = chunk_share = 0.0
+        if chunk_similarity is not None and span_chunks[i]:
+            best = chunk_similarity[:, span_chunks[i]].max(axis=1)  # each report chunk's closest
+            chunk_mean, chunk_share = float(best.mean()), float((best >= CHUNK_MATCH).mean())
         rows[i] = (float(cosine), max(min(lead, 0.1), -0.1), comparison.shared, comparison.covered,
-                   comparison.verbatim / 100.0 if comparison.same_language else 0.0)
+                   comparison.verbatim / 100.0 if comparison.same_language else 0.0, float(comparison.same_language),
+                   abs(math.log((len(span.text) + 10) / (len(text) + 10))), chunk_mean, chunk_share)
     return rows, comparisons
+
+
+def _places(span: align.Span) -> list[tuple]:
+    """Where a span's passages are in their work: (work, passage index), the same for every
+    language version of one passage."""
+    work, first = span.source.get("source_work"), span.source.get("idx", 0)
+    return [(work, first + n) for n in range(len(span.passages))]
 
 
 def parts_of(text: str) -> list[str]:
@@ -229,9 +301,36 @@ def parts_of(text: str) -> list[str]:
 
 
 def report_texts(report: Report) -> list[str]:
-    """What is embedded (query mode) for a report: the whole text, then each part if several."""
+    """The texts of a report that are checked: the whole text, then each part if several."""
     parts = parts_of(report.text)
     return [report.text] + (parts if len(parts) > 1 else [])
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One report text (the whole report, or one of its sentences) against every span."""
+
+    text: str
+    rows: np.ndarray  # one row of FEATURES per span
+    comparisons: list[align.Comparison]
+
+
+def assess(report: Report, spans: Sequence[align.Span], embed: Embed) -> list[Assessment]:
+    """The features of each report text (the whole report, and its sentences if several) against
+    every span (the model-free part)."""
+    texts = report_texts(report)
+    report_chunks = [align.chunks(t) for t in texts]
+    flat = [c for cs in report_chunks for c in cs]
+    vectors = np.asarray(embed(texts + flat, "query"))
+    chunk_texts, per_span = _span_chunks(spans)
+    span_vectors = np.asarray(embed([s.text for s in spans] + chunk_texts, "passage"))
+    k, out, at = len(spans), [], len(texts)
+    for i, text in enumerate(texts):
+        mine = vectors[at:at + len(report_chunks[i])]
+        at += len(report_chunks[i])
+        out.append(Assessment(text, *features(text, report.language, spans, vectors[i], mine, span_vectors[:k],
+                                              span_vectors[k:], per_span)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -245,41 +344,55 @@ class _Best:
     why: str
 
 
-def _best(text: str, language: str | None, spans: Sequence[align.Span], vector: np.ndarray,
-          span_vectors: np.ndarray, model: Model) -> _Best:
-    rows, comparisons = features(text, language, spans, vector, span_vectors)
-    probabilities = model.probability(rows)
-    # The best span; among nearly as good ones the shortest (a quote renders a clause, not an answer).
-    top = float(probabilities.max())
-    near = [i for i in range(len(spans)) if probabilities[i] >= top - 0.02]
-    best = min(near, key=lambda i: (len(spans[i].text), -probabilities[i]))
-    relation, why = _decide(float(probabilities[best]), comparisons[best], model)
-    return _Best(text, spans[best], comparisons[best], float(probabilities[best]), rows[best], relation, why)
+def best_span(assessment: Assessment, spans: Sequence[align.Span], model: Model) -> int:
+    """The index of the span the report most likely renders, then narrowed: of the spans inside
+    it, the one most like the report (a quote renders a clause or two, not a whole answer, and the
+    clause it renders is what its polarity is compared with)."""
+    ranks = model.ranker.probability(assessment.rows)
+    best = int(np.argmax(ranks))
+    inside = [i for i, span in enumerate(spans) if span.text in spans[best].text
+              and span.source["source_key"] == spans[best].source["source_key"]]
+    cosine, shared = FEATURES.index("cosine"), FEATURES.index("shared")
+    report_clauses = len(align.clauses(assessment.text))
+    return max(inside, key=lambda i: (assessment.rows[i][cosine] + 0.02 * assessment.rows[i][shared]
+                                      - 0.01 * abs(len(align.clauses(spans[i].text)) - report_clauses), -i))
+
+
+def _best(assessment: Assessment, spans: Sequence[align.Span], model: Model) -> _Best:
+    best = best_span(assessment, spans, model)
+    probability = float(model.found_model.probability(assessment.rows[best])[0])
+    relation, why = _decide(probability, assessment.comparisons[best], model)
+    return _Best(assessment.text, spans[best], assessment.comparisons[best], probability,
+                 assessment.rows[best], relation, why)
 
 
 _SEVERITY = {"divergent": 0, "not_found": 1, "faithful": 2, "verbatim": 3}
 
 
-def verify_report(report: Report, spans: Sequence[align.Span], vectors: np.ndarray, span_vectors: np.ndarray,
-                  settings: Settings, model: Model | None = None) -> Verification:
+def verify_report(report: Report, spans: Sequence[align.Span], embed: Embed, settings: Settings,
+                  model: Model | None = None) -> Verification:
     """The relation of one report to the best of ``spans`` (its speaker's, in the date window).
-    ``vectors``: query-mode rows for :func:`report_texts`. A report of several sentences takes the
-    most serious relation of its sentences (divergent, then not found, faithful, verbatim)."""
+    A report of several sentences takes the most serious relation of its sentences (divergent,
+    then not found, faithful, verbatim)."""
+    if not spans:
+        return conclude(report, spans, [], model)
+    return conclude(report, spans, assess(report, spans, embed), model)
+
+
+def conclude(report: Report, spans: Sequence[align.Span], assessments: Sequence[Assessment],
+             model: Model | None = None) -> Verification:
+    """The verdict from :func:`assess`'s features (cheap: calibration calls it many times)."""
     model = model or Model.bundled()
     base = dict(item_kind=report.item_kind, item_id=report.item_id, document_id=report.document_id,
                 speaker=", ".join(report.speakers) or None)
     if not spans:
         return Verification(**base, relation="unchecked", passage=None, source=None, score=0.0,
                             evidence=_evidence(report, None, [], "no passage of the speaker to compare"))
-    vectors = np.asarray(vectors).reshape(-1, span_vectors.shape[1])
-    texts = report_texts(report)
-    results = [_best(text, report.language, spans, vector, span_vectors, model) for text, vector in zip(texts, vectors)]
+    results = [_best(a, spans, model) for a in assessments]
     whole, parts = results[0], results[1:]
     chosen = whole
-    if parts:
-        worst = min(parts, key=lambda r: (_SEVERITY[r.relation], r.probability))
-        if not (whole.relation == "verbatim" and all(p.relation in ("verbatim", "faithful") for p in parts)):
-            chosen = worst  # the sentences, each aligned on its own, decide
+    if parts and not (whole.relation == "verbatim" and all(p.relation in ("verbatim", "faithful") for p in parts)):
+        chosen = min(parts, key=lambda r: (_SEVERITY[r.relation], r.probability))  # the sentences decide
     relation, why = chosen.relation, chosen.why
     if relation == "not_found":
         checked = len({k for s in spans for k in s.passages})
@@ -295,9 +408,12 @@ def verify_report(report: Report, spans: Sequence[align.Span], vectors: np.ndarr
 
 
 def _decide(probability: float, comparison: align.Comparison, model: Model) -> tuple[str, str]:
+    if comparison.differences and probability >= model.found_divergent:
+        kinds = ", ".join(d["kind"] for d in comparison.differences)
+        return "divergent", f"about the same thing ({probability:.0%}) but differs: {kinds}"
     if probability < model.found:
         return "not_found", ""
-    if comparison.differences:
+    if comparison.differences:  # as likely as a rendering, and it differs
         kinds = ", ".join(d["kind"] for d in comparison.differences)
         return "divergent", f"about the same thing ({probability:.0%}) but differs: {kinds}"
     if comparison.same_language and comparison.verbatim >= model.verbatim:
@@ -371,6 +487,9 @@ class Verifier:
         self.verified = self.alerts = self.rejected = 0
         self.documents: list[int] = []
 
+    def embed(self, texts: Sequence[str], mode: str) -> np.ndarray:
+        return self.store.vectors_for(self.embedder, texts, mode)
+
     def run(self, limit: int | None = None) -> dict:
         ids = self.store.documents_to_verify(VERSION, limit)
         any_sources = self.store.count_primary_sources() > 0
@@ -414,9 +533,7 @@ class Verifier:
                                                 _evidence(report, None, [], reason)))
                 continue
             spans = align.spans_of(mine)
-            span_vectors = self.store.vectors_for(self.embedder, [s.text for s in spans], "passage")
-            vectors = self.store.vectors_for(self.embedder, report_texts(report), "query")
-            result = verify_report(report, spans, vectors, span_vectors, self.settings, self.model)
+            result = verify_report(report, spans, self.embed, self.settings, self.model)
             if report.about_source and result.relation == "not_found":
                 # A claim about a source that matches nothing in it is not evidence of anything.
                 result = replace(result, relation="unchecked")
@@ -432,5 +549,5 @@ def embed_source(store, embedder, source) -> int:
                  source_language=source.language, source_published=source.published, source_url=source.url,
                  source_work=source.work) for p in source.passages if p.role != "question"]
     spans = align.spans_of(rows)
-    store.vectors_for(embedder, [s.text for s in spans], "passage")
+    store.vectors_for(embedder, span_texts(spans), "passage")
     return len(spans)
