@@ -26,6 +26,7 @@ from .primary import fold, spoken_text, words_table
 _WORD = re.compile(r"\d+(?:[ .,\u00a0\u202f]\d{3})*(?:[.,]\d+)?|[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _CLAUSE_END = re.compile(r"(?<=[;:])\s+|(?<=[.!?…])\s+(?=\S)")
 MAX_SPAN_CLAUSES = 2
+MIN_CLAUSE_WORDS = 5
 CHUNK_WORDS = 4
 CHUNK_STRIDE = 2
 _CHUNK_WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
@@ -60,13 +61,31 @@ class Span:
 
 
 def clauses(text: str) -> list[str]:
-    """Sentences of ``text``, cut again at semicolons and colons."""
+    """Sentences of ``text``, cut again at semicolons and colons, and at commas between runs of at
+    least :data:`MIN_CLAUSE_WORDS` words ("NATO does not want confrontation with Russia, NATO
+    doesn't want a new Cold War, we don't want an arms race" is three clauses: a report often
+    renders one or two of them)."""
     from .segment import _split
 
     out = []
     for start, end in _split(text) or [(0, len(text))]:
         sentence = text[start:end].strip()
-        out += [part.strip() for part in _CLAUSE_END.split(sentence) if part.strip()]
+        for part in _CLAUSE_END.split(sentence):
+            out += _comma_clauses(part.strip())
+    return [part for part in out if part]
+
+
+def _comma_clauses(text: str) -> list[str]:
+    pieces = [p for p in re.split(r"(?<=,)\s+", text) if p]
+    out: list[str] = []
+    for piece in pieces:
+        if out and (len(out[-1].split()) < MIN_CLAUSE_WORDS or len(piece.split()) < MIN_CLAUSE_WORDS):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    if len(out) > 1 and len(out[-1].split()) < MIN_CLAUSE_WORDS:
+        last = out.pop()
+        out[-1] += " " + last
     return out
 
 

@@ -177,7 +177,7 @@ def demo(settings: Settings, *, fresh: bool = True) -> dict:
     """Ingest the bundled demo corpus into ``settings.db`` and summarise what was stored."""
     import shutil
 
-    from .demo import corpus_dir, demo_sources_path
+    from .demo import corpus_dir, demo_sources_path, primary_dir
 
     if fresh and settings.db.startswith("sqlite:///") and settings.db != "sqlite:///:memory:":
         path = Path(settings.db[len("sqlite:///"):])
@@ -189,9 +189,12 @@ def demo(settings: Settings, *, fresh: bool = True) -> dict:
     # Everything in the corpus folder but its README and the source list is an input.
     inputs = [str(p) for p in sorted(corpus.iterdir()) if p.name not in ("README.md", "sources.toml")]
     report = ingest(inputs, settings)
+    primary = add_primary_sources(settings, [str(p) for p in sorted(primary_dir().glob("*.jsonl"))])
     analysis = analyze(settings)
     with store(settings) as st:
         return {
+            "primary": primary,
+            "verifications": verifications(settings, limit=12),
             "db": settings.db,
             "corpus": str(corpus),
             "report": report.as_dict(),

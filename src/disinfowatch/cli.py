@@ -466,6 +466,14 @@ def demo(db: str | None, keep: bool, as_json: bool) -> None:
     click.echo(f"\nAlerts: claims and quotes matched to known narratives and cases "
                f"({matching.get('alerts', 0)} in all, best first; `disinfowatch alerts` lists them):")
     _print_alerts(result["alerts"])
+    from .cli_primary import print_verifications
+
+    v = result["analysis"].get("verification", {})
+    click.echo(f"\nQuotes and claims checked against {len(result['primary'])} primary sources "
+               f"({', '.join(p['key'] for p in result['primary'])}): {v.get('verbatim', 0)} verbatim, "
+               f"{v.get('faithful', 0)} faithful, {v.get('divergent', 0)} divergent, {v.get('not_found', 0)} not found "
+               "(`disinfowatch verifications` lists them):")
+    print_verifications(result["verifications"])
     click.echo("\nRejected, with reasons (nothing is dropped silently):")
     _table(result["rejections"], ["stage", "reason", "item"])
     click.echo(f"\nTry: disinfowatch search NATO --db {result['db']}")

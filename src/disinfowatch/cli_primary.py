@@ -8,7 +8,7 @@ import sys
 import click
 
 from . import api
-from .cli import _db_option, _echo_json, _errors, _json_option, _settings, _table, main, sources
+from .cli import _cache_option, _db_option, _echo_json, _errors, _json_option, _settings, _table, evaluate, main, sources
 
 RELATION_CHOICES = ["verbatim", "faithful", "divergent", "not_found", "unchecked"]
 
@@ -179,3 +179,43 @@ def _who(ev: dict) -> str:
     if ev.get("about_source") and ev.get("who"):
         return f" by {ev['who']} about what {speakers or '?'} said"
     return f" ({speakers})" if speakers else ""
+
+
+@evaluate.command("verification")
+@click.option("--set", "folder", metavar="DIR", type=click.Path(file_okay=False), default="tests/data/verification",
+              show_default=True, help="A verification test set: primary/*.jsonl and cases.jsonl.")
+@_cache_option
+@_json_option
+@_errors
+def eval_verification(folder: str, cache: str | None, as_json: bool) -> None:
+    """Precision and recall per class (verbatim, faithful, divergent, not found) on a set of
+    hand-labelled report/passage pairs, with the confusion matrix and accuracy per language and per
+    distortion. The project's sets are tests/data/verification (the model is fitted on it) and
+    tests/data/verification_blind (held out)."""
+    from pathlib import Path
+
+    from . import evaluate_verification as ev
+    from .settings import cache_dir
+
+    root = Path(folder)
+    if not (root / "cases.jsonl").is_file():
+        raise click.ClickException(f"no verification set at {root}: expected {root / 'cases.jsonl'} and "
+                                   f"{root / 'primary'}/*.jsonl (run from the project folder, or give --set)")
+    settings = _settings(cache_dir=cache)
+    cache_file = cache_dir(settings) / "verification-vectors.db"
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    progress = None if as_json else (lambda message: click.echo(message, err=True))
+    result = ev.evaluate(root, settings, cache=cache_file, progress=progress)
+    if as_json:
+        _echo_json(result)
+        return
+    click.echo(f"{result['cases']} reports: accuracy {result['accuracy']:.3f}, macro-F1 {result['macro_f1']:.3f}, "
+               f"passage found {result['passage_found']:.3f}")
+    _table([{"class": k, **v} for k, v in result["per_class"].items()], ["class", "precision", "recall", "f1", "support"])
+    click.echo("\nconfusion (rows: gold, columns: predicted):")
+    classes = list(result["per_class"])
+    _table([{"gold": g, **{c: result["confusion"][g].get(c, 0) for c in classes}} for g in classes], ["gold", *classes])
+    click.echo("\naccuracy per report language:")
+    _table([{"language": k, **v} for k, v in result["per_language"].items()], ["language", "accuracy", "cases"])
+    click.echo("\naccuracy per distortion:")
+    _table([{"distortion": k, **v} for k, v in result["per_distortion"].items()], ["distortion", "accuracy", "cases"])

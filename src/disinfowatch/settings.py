@@ -71,6 +71,8 @@ class Settings:
     # Verification against primary sources
     verify_days_before: int = 60  # a report is checked against sources up to this many days older
     verify_days_after: int = 2  # ... and this many days newer (time zones, a date given as a month)
+    verify_nli: str | None = None  # optional: directory of a local cross-encoder NLI model (see nli.py)
+    verify_nli_threshold: float = 0.8  # its contradiction probability that makes a rendering divergent
     # Evaluation and caches
     data_dir: str = "../shared/data"  # public evaluation data (CheckThat!, EUvsDisinfo), read where it lies
     cache_dir: str | None = None  # embedding caches for evaluations; default: the user cache directory
@@ -94,7 +96,7 @@ def _calibration() -> dict:
 
 
 _FIELDS = {f.name: f for f in fields(Settings)}
-_OPTIONAL_PATHS = {"archive_dir", "cache_dir"}
+_OPTIONAL_PATHS = {"archive_dir", "cache_dir", "verify_nli"}
 
 
 def _coerce(key: str, raw: Any, default: Any) -> Any:
@@ -148,6 +150,8 @@ def _validate(s: Settings) -> None:
             raise ConfigError(f"match_suggest_{kind}", f"must be a probability in [0, 1], got {suggest!r}")
         if not suggest <= confirm <= 1.0:
             raise ConfigError(f"match_confirm_{kind}", f"must be in [match_suggest_{kind}, 1], got {confirm!r}")
+    if not 0.0 < s.verify_nli_threshold <= 1.0:
+        raise ConfigError("verify_nli_threshold", f"must be a probability in (0, 1], got {s.verify_nli_threshold!r}")
     for key in ("verify_days_before", "verify_days_after"):
         if getattr(s, key) < 0:
             raise ConfigError(key, f"must not be negative, got {getattr(s, key)!r}")

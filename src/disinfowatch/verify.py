@@ -73,6 +73,18 @@ class Report:
     occasion: str | None = None  # interview | speech | press-conference | statement, when named
     about_source: bool = False  # a claim about what a source said ("in the clips of the interview")
     context: str = ""
+    voices: tuple["Voiced", ...] = ()  # the narratives matching says it voices
+
+
+@dataclass(frozen=True)
+class Voiced:
+    """A narrative a report voices (from its narrative alert), with the catalogue's texts for it."""
+
+    narrative: str  # id
+    title: str
+    exemplars: tuple[str, ...]  # claims that voice it
+    counterexamples: tuple[str, ...]  # denials of it ("NATO does not want confrontation with Russia")
+    level: str = "suggest"  # the alert's level: suggest | confirm
 
 
 @dataclass(frozen=True)
@@ -233,17 +245,22 @@ def span_texts(spans: Sequence[align.Span]) -> list[str]:
     return [s.text for s in spans] + _span_chunks(spans)[0]
 
 
-def _span_chunks(spans: Sequence[align.Span]) -> tuple[list[str], list[list[int]]]:
-    """The distinct chunks of the spans' clauses, and for each span the indices of its chunks."""
+def _span_chunks(spans: Sequence[align.Span]) -> tuple[list[str], list[list[int]], list[tuple[str, str]]]:
+    """The distinct chunks of the spans' clauses; for each span the indices of its chunks; and for
+    each chunk the (source key, clause) it comes from."""
     index: dict[str, int] = {}
+    where: list[tuple[str, str]] = []
     per_span = []
     for span in spans:
         mine = []
         for clause in span.clauses or (span.text,):
             for chunk in align.chunks(clause):
-                mine.append(index.setdefault(chunk, len(index)))
+                if chunk not in index:
+                    index[chunk] = len(index)
+                    where.append((span.source["source_key"], clause))
+                mine.append(index[chunk])
         per_span.append(mine)
-    return list(index), per_span
+    return list(index), per_span, where
 
 
 def features(text: str, language: str | None, spans: Sequence[align.Span], vector: np.ndarray,
@@ -313,6 +330,7 @@ class Assessment:
     text: str
     rows: np.ndarray  # one row of FEATURES per span
     comparisons: list[align.Comparison]
+    matched: frozenset[tuple[str, str]] = frozenset()  # (source key, clause) that some chunk of the text is found in
 
 
 def assess(report: Report, spans: Sequence[align.Span], embed: Embed) -> list[Assessment]:
@@ -322,15 +340,44 @@ def assess(report: Report, spans: Sequence[align.Span], embed: Embed) -> list[As
     report_chunks = [align.chunks(t) for t in texts]
     flat = [c for cs in report_chunks for c in cs]
     vectors = np.asarray(embed(texts + flat, "query"))
-    chunk_texts, per_span = _span_chunks(spans)
+    chunk_texts, per_span, where = _span_chunks(spans)
     span_vectors = np.asarray(embed([s.text for s in spans] + chunk_texts, "passage"))
     k, out, at = len(spans), [], len(texts)
     for i, text in enumerate(texts):
         mine = vectors[at:at + len(report_chunks[i])]
         at += len(report_chunks[i])
+        matched: set[tuple[str, str]] = set()
+        if len(mine) and len(chunk_texts):
+            similarity = mine @ span_vectors[k:].T
+            for row in similarity:
+                j = int(np.argmax(row))
+                if row[j] >= CHUNK_MATCH:
+                    matched.add(where[j])
         out.append(Assessment(text, *features(text, report.language, spans, vectors[i], mine, span_vectors[:k],
-                                              span_vectors[k:], per_span)))
+                                              span_vectors[k:], per_span), frozenset(matched)))
     return out
+
+
+def _negation_in_context(assessment: Assessment, span: align.Span, comparison: align.Comparison,
+                         language: str | None) -> align.Comparison:
+    """Drop a negation difference that the clauses around the span explain: the report's negation
+    is in a clause of the same source that the report's words are found in ("we don't want an arms
+    race;" just before the span), or the span's negation is in a clause the report does not quote."""
+    if not any(d["kind"] == "negation" for d in comparison.differences):
+        return comparison
+    source = span.source["source_key"]
+    matched = {clause for key, clause in assessment.matched if key == source}
+    report_negated = align.words_of(assessment.text, language).negated
+    negated = {clause: align.words_of(clause, span.language).negated for clause in set(span.clauses) | matched}
+    if report_negated:
+        explained = any(negated[c] for c in matched)
+    else:
+        mine = [c for c in span.clauses if c in matched]
+        explained = bool(mine) and not any(negated[c] for c in mine) and all(
+            c not in matched for c in span.clauses if negated[c])
+    if not explained:
+        return comparison
+    return replace(comparison, differences=tuple(d for d in comparison.differences if d["kind"] != "negation"))
 
 
 @dataclass(frozen=True)
@@ -345,25 +392,24 @@ class _Best:
 
 
 def best_span(assessment: Assessment, spans: Sequence[align.Span], model: Model) -> int:
-    """The index of the span the report most likely renders, then narrowed: of the spans inside
-    it, the one most like the report (a quote renders a clause or two, not a whole answer, and the
-    clause it renders is what its polarity is compared with)."""
+    """The index of the span the report most likely renders, then adjusted: of the spans that
+    share a clause with it, the one most like the report (a quote renders a clause or two, not a
+    whole answer, and the clauses it renders are what its polarity is compared with)."""
     ranks = model.ranker.probability(assessment.rows)
     best = int(np.argmax(ranks))
-    inside = [i for i, span in enumerate(spans) if span.text in spans[best].text
-              and span.source["source_key"] == spans[best].source["source_key"]]
-    cosine, shared = FEATURES.index("cosine"), FEATURES.index("shared")
-    report_clauses = len(align.clauses(assessment.text))
-    return max(inside, key=lambda i: (assessment.rows[i][cosine] + 0.02 * assessment.rows[i][shared]
-                                      - 0.01 * abs(len(align.clauses(spans[i].text)) - report_clauses), -i))
+    clauses = set(spans[best].clauses)
+    inside = [i for i, span in enumerate(spans) if span.source["source_key"] == spans[best].source["source_key"]
+              and set(span.clauses) & clauses]
+    cosine, covered = FEATURES.index("cosine"), FEATURES.index("chunk_mean")
+    return max(inside, key=lambda i: (assessment.rows[i][cosine] + assessment.rows[i][covered], -i))
 
 
-def _best(assessment: Assessment, spans: Sequence[align.Span], model: Model) -> _Best:
+def _best(assessment: Assessment, spans: Sequence[align.Span], model: Model, language: str | None = None) -> _Best:
     best = best_span(assessment, spans, model)
     probability = float(model.found_model.probability(assessment.rows[best])[0])
-    relation, why = _decide(probability, assessment.comparisons[best], model)
-    return _Best(assessment.text, spans[best], assessment.comparisons[best], probability,
-                 assessment.rows[best], relation, why)
+    comparison = _negation_in_context(assessment, spans[best], assessment.comparisons[best], language)
+    relation, why = _decide(probability, comparison, model)
+    return _Best(assessment.text, spans[best], comparison, probability, assessment.rows[best], relation, why)
 
 
 _SEVERITY = {"divergent": 0, "not_found": 1, "faithful": 2, "verbatim": 3}
@@ -373,10 +419,67 @@ def verify_report(report: Report, spans: Sequence[align.Span], embed: Embed, set
                   model: Model | None = None) -> Verification:
     """The relation of one report to the best of ``spans`` (its speaker's, in the date window).
     A report of several sentences takes the most serious relation of its sentences (divergent,
-    then not found, faithful, verbatim)."""
+    then not found, faithful, verbatim). A report that voices a catalogued narrative is also
+    set against the catalogue's denials of it (:func:`denial_of`)."""
     if not spans:
         return conclude(report, spans, [], model)
-    return conclude(report, spans, assess(report, spans, embed), model)
+    result = conclude(report, spans, assess(report, spans, embed), model)
+    if report.voices and (result.relation == "not_found" or
+                          result.relation == "faithful" and any(v.level == "confirm" for v in report.voices)):
+        found = denial_of(report, spans, embed)
+        if found is not None:
+            result = _divergent_by_denial(result, spans, *found)
+    return result
+
+
+DENIAL_MIN = 0.90  # cosine (passage to passage) of a span with a catalogued denial of the narrative
+DENIAL_MARGIN = 0.05  # ... and by how much it must be closer to the denial than to the narrative
+
+
+def denial_of(report: Report, spans: Sequence[align.Span], embed: Embed) -> tuple[int, Voiced, str, float] | None:
+    """The span that says what the catalogue lists as a denial of a narrative the report voices
+    ("NATO does not want confrontation with Russia" for "NATO is preparing an attack on Russia"),
+    when one is clearly closer to the denial than to the narrative: (span index, the narrative, the
+    denial, its cosine); else None. A bridge across languages that needs no translation: the
+    catalogue has both sides in many languages."""
+    span_vectors = np.asarray(embed([s.text for s in spans], "passage"))
+    best = None
+    for voiced in report.voices:
+        if not voiced.counterexamples:
+            continue
+        texts = list(voiced.counterexamples) + list(voiced.exemplars)
+        vectors = np.asarray(embed(texts, "passage"))
+        counters, exemplars = vectors[:len(voiced.counterexamples)], vectors[len(voiced.counterexamples):]
+        to_counter = span_vectors @ counters.T
+        to_exemplar = (span_vectors @ exemplars.T).max(axis=1) if len(exemplars) else np.zeros(len(spans))
+        for i in range(len(spans)):
+            j = int(np.argmax(to_counter[i]))
+            closeness, margin = float(to_counter[i, j]), float(to_counter[i, j] - to_exemplar[i])
+            if closeness >= DENIAL_MIN and margin >= DENIAL_MARGIN and (best is None or closeness > best[3]):
+                best = (i, voiced, voiced.counterexamples[j], closeness)
+    return best
+
+
+def _divergent_by_denial(result: Verification, spans: Sequence[align.Span], index: int, voiced: Voiced,
+                         denial: str, closeness: float) -> Verification:
+    span = spans[index]
+    difference = dict(kind="narrative", report=[voiced.title], passage=[denial],
+                      what=f"the report voices the narrative «{voiced.title}»; the passage says what the catalogue "
+                           f"lists as its denial («{denial}», cosine {closeness:.2f})")
+    evidence = dict(result.evidence)
+    source = span.source
+    evidence.update({
+        "passage": span.passages[0], "passages": list(span.passages), "passage_text": source["text"],
+        "aligned_report": result.evidence.get("text"), "aligned_text": span.text, "passage_speaker": source["speaker"],
+        "passage_language": span.language, "source_key": source["source_key"], "source_title": source["source_title"],
+        "source_kind": source["source_kind"], "source_published": source["source_published"],
+        "source_url": source["source_url"], "parts": [],
+        "differences": [difference] + [d for d in align.compare(result.evidence.get("text", ""), result.evidence.get(
+            "language"), span).differences],
+        "why": f"it voices «{voiced.title}», which the speaker's words deny",
+    })
+    return replace(result, relation="divergent", passage=span.passages[0], source=source["source_key"],
+                   score=round(closeness, 4), evidence=evidence)
 
 
 def conclude(report: Report, spans: Sequence[align.Span], assessments: Sequence[Assessment],
@@ -388,7 +491,7 @@ def conclude(report: Report, spans: Sequence[align.Span], assessments: Sequence[
     if not spans:
         return Verification(**base, relation="unchecked", passage=None, source=None, score=0.0,
                             evidence=_evidence(report, None, [], "no passage of the speaker to compare"))
-    results = [_best(a, spans, model) for a in assessments]
+    results = [_best(a, spans, model, report.language) for a in assessments]
     whole, parts = results[0], results[1:]
     chosen = whole
     if parts and not (whole.relation == "verbatim" and all(p.relation in ("verbatim", "faithful") for p in parts)):
@@ -438,7 +541,7 @@ def _alignment(best: _Best) -> dict:
     span, comparison, source = best.span, best.comparison, best.span.source
     return {
         "passage": span.passages[0], "passages": list(span.passages), "passage_text": source["text"],
-        "aligned_text": span.text, "passage_speaker": source["speaker"], "passage_language": span.language,
+        "aligned_report": best.text, "aligned_text": span.text, "passage_speaker": source["speaker"], "passage_language": span.language,
         "source_key": source["source_key"], "source_title": source["source_title"],
         "source_kind": source["source_kind"], "source_published": source["source_published"],
         "source_url": source["source_url"], "probability": round(best.probability, 4),
@@ -446,6 +549,39 @@ def _alignment(best: _Best) -> dict:
         "similarity": comparison.verbatim, "differences": list(comparison.differences),
         "report_only": list(comparison.report_only[:12]), "passage_only": list(comparison.span_only[:12]),
     }
+
+
+# -- an optional NLI model ------------------------------------------------------------------------
+
+
+def consult(result: Verification, judge, threshold: float) -> Verification:
+    """Ask an NLI model (:mod:`disinfowatch.nli`) about the passage each part of a report was
+    aligned to; a rendering it finds contradicted (probability at least ``threshold``) becomes
+    divergent. The answers are kept in the evidence either way."""
+    evidence = dict(result.evidence)
+    alignments = [evidence] + [dict(p) for p in evidence.get("parts") or []]
+    pairs = [(a["aligned_text"], a.get("aligned_report") or a["text"]) for a in alignments if a.get("aligned_text")]
+    if not pairs:
+        return result
+    answers = iter(judge.judge(pairs))
+    contradicted = []
+    for alignment in alignments:
+        if alignment.get("aligned_text"):
+            alignment["nli"] = {"model": judge.id, **next(answers)}
+            if alignment["nli"]["contradiction"] >= threshold:
+                contradicted.append(alignment)
+    if evidence.get("parts"):
+        evidence["parts"] = alignments[1:]
+    evidence["nli"] = alignments[0].get("nli")
+    if not contradicted or result.relation not in ("verbatim", "faithful"):
+        return replace(result, evidence=evidence)
+    worst = max(contradicted, key=lambda a: a["nli"]["contradiction"])
+    difference = dict(kind="nli", report=[], passage=[],
+                      what=f"the NLI model {judge.id} finds the passage contradicts it "
+                           f"({worst['nli']['contradiction']:.2f})")
+    evidence["differences"] = list(evidence.get("differences") or []) + [difference]
+    evidence["why"] = f"aligned as a rendering, but {difference['what']}"
+    return replace(result, relation="divergent", evidence=evidence)
 
 
 # -- alerts ----------------------------------------------------------------------------------------
@@ -483,12 +619,34 @@ class Verifier:
         self.debug = debug
         self.progress = progress or (lambda done, total: None)
         self.model = model or Model.bundled()
+        self.judge = None
+        if settings.verify_nli:
+            from .nli import get_judge
+
+            self.judge = get_judge("cross-encoder", path=settings.verify_nli)
         self.counts = {relation: 0 for relation in (*RELATIONS, "unchecked")}
         self.verified = self.alerts = self.rejected = 0
         self.documents: list[int] = []
 
     def embed(self, texts: Sequence[str], mode: str) -> np.ndarray:
         return self.store.vectors_for(self.embedder, texts, mode)
+
+    def _voices(self, doc_id: int) -> dict[tuple[str, int], tuple[Voiced, ...]]:
+        """The narratives each item of the document voices, by its narrative alerts (not dismissed)."""
+        out: dict[tuple[str, int], list[Voiced]] = {}
+        narratives: dict[str, object] = {}
+        for alert in self.store.alerts(document_id=doc_id, kind="narrative", status=None, limit=None):
+            if alert["status"] == "dismissed":
+                continue
+            if alert["target"] not in narratives:
+                narratives[alert["target"]] = self.store.get_narrative(alert["target"])
+            found = narratives[alert["target"]]
+            if found is None:
+                continue
+            out.setdefault((alert["item_kind"], alert["item_id"]), []).append(Voiced(
+                found.id, found.title, tuple(t for _, t in found.exemplars), tuple(t for _, t in found.counterexamples),
+                alert["level"]))
+        return {key: tuple(value) for key, value in out.items()}
 
     def run(self, limit: int | None = None) -> dict:
         ids = self.store.documents_to_verify(VERSION, limit)
@@ -521,11 +679,16 @@ class Verifier:
         first, last = window(document["published"], self.settings)
         reports = [report_from_item(item, document) for item in document["items"]]
         reports = [r for r in reports if r.speakers or r.item_kind == "quote"]
+        voices = self._voices(doc_id)
+        reports = [replace(r, voices=voices.get((r.item_kind, r.item_id), ())) for r in reports]
         keys = {speaker_key(s) for r in reports for s in r.speakers}
         passages = self.store.candidate_passages(keys, first, last) if keys else []
         results = []
         for report in reports:
             mine, reason = candidates_for(report, passages)
+            if report.about_source and mine:  # of the people in the article, those with a source near the date
+                report = replace(report, speakers=tuple(s for s in report.speakers
+                                                        if any(same_speaker(p["speaker"], s) for p in mine)))
             if reason is not None:
                 if report.speakers:
                     results.append(Verification(report.item_kind, report.item_id, doc_id, "unchecked",
@@ -534,9 +697,8 @@ class Verifier:
                 continue
             spans = align.spans_of(mine)
             result = verify_report(report, spans, self.embed, self.settings, self.model)
-            if report.about_source and result.relation == "not_found":
-                # A claim about a source that matches nothing in it is not evidence of anything.
-                result = replace(result, relation="unchecked")
+            if self.judge is not None and result.relation != "unchecked":
+                result = consult(result, self.judge, self.settings.verify_nli_threshold)
             results.append(result)
         return results
 

@@ -11,3 +11,8 @@ def corpus_dir() -> Path:
 
 def demo_sources_path() -> Path:
     return corpus_dir() / "sources.toml"
+
+
+def primary_dir() -> Path:
+    """The fictional primary sources of the demo (a transcript in English and Russian)."""
+    return Path(str(resources.files(__package__) / "primary"))
