@@ -62,6 +62,11 @@ def test_demo_ingests_the_bundled_corpus_and_shows_what_was_stored(tmp_path):
     result = runner.invoke(main, ["demo", "--db", db], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "Documents per source and language" in result.output
+    # The demo's fictional transcript: the state-TV claim is divergent, the Norwegian quotes faithful.
+    assert "Quotes and claims checked against 2 primary sources" in result.output
+    assert re.search(r"DIVERGENT \d\.\d\d  claim .*\n    report:  «NATO forbereder et angrep på Russland»",
+                     result.output), result.output
+    assert "FAITHFUL" in result.output and "«NATO does not seek confrontation with Russia.»" in result.output
     stats = json.loads(runner.invoke(main, ["stats", "--json", "--db", db]).output)
     languages = {row["language"] for row in stats}
     assert {"nb", "en", "ru", "uk", "de", "sv"} <= languages

@@ -336,6 +336,7 @@ class Comparison:
     report_only: tuple[str, ...]  # content words of the report with no counterpart in the span
     span_only: tuple[str, ...]
     differences: tuple[dict, ...] = field(default=())  # see :func:`differences`
+    notes: tuple[str, ...] = ()  # what else the verdict took into account, for people
 
 
 def compare(report: str, report_language: str | None, span: Span | str, span_language: str | None = None,

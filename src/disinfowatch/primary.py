@@ -165,7 +165,7 @@ def read_primary(data: bytes, name: str, options: PrimaryOptions = PrimaryOption
                  max_bytes: int = 50_000_000) -> tuple[list[PrimarySource], list[Skip]]:
     """The primary sources in one input (JSON Lines, HTML or text), and the lines skipped with
     their reasons. Raises :class:`PrimarySourceError` when nothing usable is in it."""
-    from .pipeline import decode
+    from .read import decode
 
     if len(data) > max_bytes:
         raise PrimarySourceError(f"{name}: {len(data)} bytes; the cap is {max_bytes}")
@@ -198,7 +198,7 @@ def _looks_like_jsonl(data: bytes) -> bool:
 
 def from_jsonl(data: bytes, name: str, options: PrimaryOptions = PrimaryOptions()) -> tuple[list[PrimarySource], list[Skip]]:
     """Sources from JSON Lines of passages (the format of ``nato_russia24_2017-04-24.jsonl``)."""
-    from .pipeline import decode
+    from .read import decode
 
     try:
         text = decode(data, name)

@@ -370,14 +370,17 @@ def _negation_in_context(assessment: Assessment, span: align.Span, comparison: a
     report_negated = align.words_of(assessment.text, language).negated
     negated = {clause: align.words_of(clause, span.language).negated for clause in set(span.clauses) | matched}
     if report_negated:
-        explained = any(negated[c] for c in matched)
+        found = [c for c in matched if negated[c]]
+        note = f"its negation is the speaker's, in «{found[0]}»" if found else ""
     else:
         mine = [c for c in span.clauses if c in matched]
-        explained = bool(mine) and not any(negated[c] for c in mine) and all(
-            c not in matched for c in span.clauses if negated[c])
-    if not explained:
+        unquoted = [c for c in span.clauses if negated[c]]
+        explained = bool(mine) and not any(negated[c] for c in mine) and all(c not in matched for c in unquoted)
+        note = f"the negation of «{unquoted[0]}» is in a part it does not quote" if explained and unquoted else ""
+    if not note:
         return comparison
-    return replace(comparison, differences=tuple(d for d in comparison.differences if d["kind"] != "negation"))
+    return replace(comparison, differences=tuple(d for d in comparison.differences if d["kind"] != "negation"),
+                   notes=comparison.notes + (note,))
 
 
 @dataclass(frozen=True)
@@ -546,7 +549,7 @@ def _alignment(best: _Best) -> dict:
         "source_kind": source["source_kind"], "source_published": source["source_published"],
         "source_url": source["source_url"], "probability": round(best.probability, 4),
         "features": {name: round(float(v), 4) for name, v in zip(FEATURES, best.row)},
-        "similarity": comparison.verbatim, "differences": list(comparison.differences),
+        "similarity": comparison.verbatim, "differences": list(comparison.differences), "notes": list(comparison.notes),
         "report_only": list(comparison.report_only[:12]), "passage_only": list(comparison.span_only[:12]),
     }
 
@@ -711,5 +714,5 @@ def embed_source(store, embedder, source) -> int:
                  source_language=source.language, source_published=source.published, source_url=source.url,
                  source_work=source.work) for p in source.passages if p.role != "question"]
     spans = align.spans_of(rows)
-    store.vectors_for(embedder, span_texts(spans), "passage")
+    store.vectors_for(embedder, span_texts(spans) + [p.text for p in source.passages], "passage")  # passages: search
     return len(spans)

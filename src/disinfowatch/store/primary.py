@@ -168,6 +168,20 @@ class PrimaryVerbs:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
+    def iter_passages(self, *, speaker_keys: Iterable[str] | None = None, limit: int = 100_000) -> list[dict]:
+        """Passages (questions too) with their source, newest source first; of some speakers only
+        when ``speaker_keys`` is given. For search."""
+        ps, pa = t.primary_sources, t.passages
+        query = (sa.select(pa.c.key, pa.c.idx, pa.c.turn, pa.c.speaker, pa.c.role, pa.c.text,
+                           ps.c.key.label("source_key"), ps.c.title.label("source_title"),
+                           ps.c.kind.label("source_kind"), ps.c.language.label("source_language"),
+                           ps.c.published.label("source_published"), ps.c.url.label("source_url"))
+                 .join(ps, ps.c.id == pa.c.source_id).order_by(ps.c.day_first.desc(), ps.c.key, pa.c.idx).limit(limit))
+        if speaker_keys is not None:
+            query = query.where(pa.c.speaker_key.in_(sorted(set(speaker_keys))))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
     def speakers_near(self, first_day: str | None, last_day: str | None) -> set[str]:
         """Folded surnames of everyone with a source in the date range (for claims about "the
         interview" that name no speaker)."""
