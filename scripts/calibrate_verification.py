@@ -40,7 +40,7 @@ from disinfowatch.evaluate_verification import Prepared, decide, load_cases, pre
 from disinfowatch.primary import speaker_key  # noqa: E402
 from disinfowatch.settings import load  # noqa: E402
 from disinfowatch.store import open_store  # noqa: E402
-from disinfowatch.verify import FEATURES, Linear, Model, best_span  # noqa: E402
+from disinfowatch.assess import FEATURES, Linear, Model, best_span  # noqa: E402
 
 L2 = 1e-2
 VERBATIM = 90.0

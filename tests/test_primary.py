@@ -171,3 +171,12 @@ def test_api_registers_files_and_marks_documents_for_verification_again(tmp_path
         api.add_primary_sources(settings, [str(tmp_path / "missing.jsonl")])
     with pytest.raises(DisinfowatchError, match="no primary source"):
         api.get_primary_source(settings, "nope")
+
+
+def test_passages_are_searchable_in_any_language(tmp_path):
+    settings = load(overrides={"db": f"sqlite:///{tmp_path / 's.db'}"}, read_env=False)
+    api.add_primary_sources(settings, [str(require(SEED_TRANSCRIPT))])
+    found = api.search_passages(settings, "NATO ønsker ikke konfrontasjon med Russland", speaker="Столтенберг", limit=3)
+    assert found[0]["key"] == "nato_russia24_2017_a1_noconfrontation"
+    assert {row["speaker"] for row in found} == {"Jens Stoltenberg"}
+    assert api.search_passages(settings, "   ") == []

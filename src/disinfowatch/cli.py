@@ -175,7 +175,7 @@ def _print_verification(settings: Settings, v: dict, shown: int = 20) -> None:
         click.echo("")
         print_verifications(rows[:shown])
         if len(rows) > shown or len(v["documents"]) > shown:
-            click.echo(f"... more with `disinfowatch verifications`")
+            click.echo("... more with `disinfowatch verifications`")
 
 
 @main.command("alerts")

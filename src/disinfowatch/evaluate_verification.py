@@ -23,11 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
 from . import align
 from .primary import read_primary, speaker_name, speaker_key
-from .verify import RELATIONS, Model, Report, assess, candidates_for, conclude, occasion, window
+from .assess import Model, assess
+from .verify import RELATIONS, Report, candidates_for, conclude, occasion, window
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,8 @@ def prepare(store, cases: list[Case], embedder, settings) -> list[Prepared]:
         spans = align.spans_of(mine)
         assessments = []
         if spans:
-            assessments = assess(report, spans, lambda texts, mode: store.vectors_for(embedder, texts, mode))
+            assessments = assess(report.text, report.language, spans,
+                                 lambda texts, mode: store.vectors_for(embedder, texts, mode))
         out.append(Prepared(case, report, spans, assessments))
     return out
 

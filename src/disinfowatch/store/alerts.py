@@ -21,13 +21,7 @@ class AlertVerbs:
 
     def documents_to_match(self, version: str, limit: int | None = None) -> list[int]:
         """Ids of analysed documents not yet matched with ``version``, oldest first."""
-        a = t.analyses
-        query = (sa.select(a.c.document_id).where(sa.or_(a.c.matched.is_(None), a.c.matched != version))
-                 .order_by(a.c.document_id))
-        if limit:
-            query = query.limit(limit)
-        with self.engine.connect() as conn:
-            return list(conn.execute(query).scalars())
+        return self._pending("matched", version, limit)
 
     def match_items(self, document_id: int) -> list[dict]:
         """The document's claims, quotes and sentences as matching sees them: ``item_kind``,

@@ -26,6 +26,17 @@ class AnalysisVerbs:
         with self.engine.connect() as conn:
             return list(conn.execute(query).scalars())
 
+    def _pending(self, column: str, version: str, limit: int | None) -> list[int]:
+        """Ids of analysed documents whose ``analyses.<column>`` (matched, verified) is not
+        ``version``, oldest first: what a later stage has still to do."""
+        a = t.analyses
+        done = a.c[column]
+        query = sa.select(a.c.document_id).where(sa.or_(done.is_(None), done != version)).order_by(a.c.document_id)
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
     def save_analysis(self, analysis: Analysis) -> None:
         """Replace a document's analysis in one transaction (so re-running never duplicates)."""
         doc = analysis.document_id

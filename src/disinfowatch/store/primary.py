@@ -199,13 +199,7 @@ class PrimaryVerbs:
 
     def documents_to_verify(self, version: str, limit: int | None = None) -> list[int]:
         """Analysed documents not yet verified with ``version``, oldest first."""
-        a = t.analyses
-        query = (sa.select(a.c.document_id).where(sa.or_(a.c.verified.is_(None), a.c.verified != version))
-                 .order_by(a.c.document_id))
-        if limit:
-            query = query.limit(limit)
-        with self.engine.connect() as conn:
-            return list(conn.execute(query).scalars())
+        return self._pending("verified", version, limit)
 
     def verify_items(self, document_id: int) -> dict | None:
         """A document's quotes and claims as verification reads them, with the document's date
