@@ -206,7 +206,22 @@ def demo(settings: Settings, *, fresh: bool = True) -> dict:
             "stats": st.stats(),
             "republished": st.republished(),
             "rejections": [r.__dict__ for r in st.rejections(limit=20)],
+            "login": _demo_user(st),
         }
+
+
+def _demo_user(st: Store) -> tuple[str, str | None]:
+    """The demo store's admin account: (name, a new random password), or (name, None) when it
+    exists from an earlier run (``--keep``)."""
+    import secrets
+
+    from . import accounts
+
+    if st.get_user("demo") is not None:
+        return "demo", None
+    password = secrets.token_urlsafe(12)
+    accounts.add_user(st, "demo", password, "admin")
+    return "demo", password
 
 
 def _sample(st: Store, kind: str, limit: int = 8) -> list[dict]:

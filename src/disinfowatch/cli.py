@@ -442,14 +442,16 @@ def eval_cases(data: str | None, cache: str | None, per_language: int, as_json: 
 @main.command()
 @_db_option
 @click.option("--keep", is_flag=True, help="Keep the demo store from an earlier run instead of starting afresh.")
+@click.option("--serve", "serve_app", is_flag=True, help="Then start the web app on the demo store.")
+@click.option("--port", type=int, default=8000, show_default=True, help="The web app's port (with --serve).")
 @_json_option
 @_errors
-def demo(db: str | None, keep: bool, as_json: bool) -> None:
+def demo(db: str | None, keep: bool, serve_app: bool, port: int, as_json: bool) -> None:
     """Run the whole job on the bundled demo corpus (fictional articles written for this project)."""
     settings = _settings(db or api.demo_db_url())
     result = api.demo(settings, fresh=not keep)
     if as_json:
-        _echo_json({k: v for k, v in result.items() if k != "report_obj"})
+        _echo_json({k: v for k, v in result.items() if k not in ("report_obj", "login")})
         return
     click.echo(f"disinfowatch demo: store {result['db']}")
     click.echo(f"ingested the bundled corpus at {result['corpus']}")
@@ -477,6 +479,12 @@ def demo(db: str | None, keep: bool, as_json: bool) -> None:
     click.echo("\nRejected, with reasons (nothing is dropped silently):")
     _table(result["rejections"], ["stage", "reason", "item"])
     click.echo(f"\nTry: disinfowatch search NATO --db {result['db']}")
+    name, password = result["login"]
+    login = f"user {name}, password {password}" if password else f"user {name}, password from the first run"
+    click.echo(f"\nThe web app: disinfowatch serve --db {result['db']}  →  http://127.0.0.1:{port}/login  ({login})")
+    if serve_app:
+        ctx = click.get_current_context()
+        ctx.invoke(ctx.find_root().command.get_command(ctx, "serve"), db=result["db"], host="127.0.0.1", port=port)
 
 
 @main.group()
@@ -624,7 +632,7 @@ def cases_show(key_or_id: str, db: str | None, as_json: bool) -> None:
             click.echo(f"  {link.kind:<16} {link.url}" + (f"  (archived: {link.archived})" if link.archived else ""))
 
 
-from . import cli_primary  # noqa: E402,F401  (registers `sources primary ...` and `verifications`)
+from . import cli_primary, cli_web  # noqa: E402,F401  (register `sources primary`, `verifications`, `serve`, `users`)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -5,6 +5,9 @@ The hierarchy::
     DisinfowatchError            anything this package raises on purpose
     ├── ConfigError              a setting has a bad value (names the key)
     ├── StoreError               the store cannot be opened or migrated
+    ├── NotFound                 no such alert, case, document or user
+    ├── PermissionDenied         the user's role does not allow it (names the role needed)
+    ├── InvalidAction            not possible in this state (publishing a withdrawn case, ...)
     └── Rejected                 an input item cannot be used; carries stage and reason
 
 ``Rejected`` is expected: a stage raises it for bad input and the pipeline records it as a
@@ -43,3 +46,15 @@ class Rejected(DisinfowatchError):
         self.reason = reason
         self.detail = detail
         super().__init__(f"{stage}: {reason}" + (f" ({detail})" if detail else ""))
+
+
+class NotFound(DisinfowatchError):
+    """No such alert, case, document, source or user."""
+
+
+class PermissionDenied(DisinfowatchError):
+    """The user's role does not allow the action; the message names the role it needs."""
+
+
+class InvalidAction(DisinfowatchError):
+    """The action is not possible in the object's state (publishing a withdrawn case, ...)."""

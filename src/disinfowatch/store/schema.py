@@ -297,3 +297,73 @@ verifications = sa.Table(
     sa.Index("ix_verifications_document", "document_id"),
     sa.Index("ix_verifications_passage", "passage_key"),
 )
+
+# People and trust (revision 0005): accounts, sessions, API tokens, the audit trail, corrections.
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(80), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),  # argon2id
+    sa.Column("role", sa.String(20), nullable=False),  # viewer | analyst | editor | admin
+    sa.Column("active", sa.Boolean, nullable=False, default=True),  # never deleted: deactivated
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # sha256 of the cookie's token
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("csrf", sa.String(64), nullable=False),  # the token every form and htmx request carries
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_used_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+
+login_attempts = sa.Table(
+    "login_attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(80), nullable=False),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_login_attempts_username_at", "username", "at"),
+    sa.Index("ix_login_attempts_address_at", "address", "at"),
+)
+
+audit = sa.Table(
+    "audit", metadata,
+    # Every decision and edit: who, when, what, before and after. Rows are only ever added.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("username", sa.String(80), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),  # alert.confirm, case.edit, case.publish, user.add, ...
+    sa.Column("object_kind", sa.String(20), nullable=False),  # alert | case | source | user
+    sa.Column("object_id", sa.String(300), nullable=False),
+    sa.Column("before", sa.Text),  # JSON
+    sa.Column("after", sa.Text),  # JSON
+    sa.Column("note", sa.Text),
+    sa.Index("ix_audit_object", "object_kind", "object_id"),
+)
+
+corrections = sa.Table(
+    "corrections", metadata,
+    # The public correction log: what changed in a published case, when and why.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("username", sa.String(80), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("fields", sa.Text, nullable=False),  # JSON list of the fields changed
+    sa.Index("ix_corrections_case", "case_id"),
+)

@@ -28,7 +28,9 @@ from . import schema as t
 from .alerts import AlertVerbs
 from .analysis import AnalysisVerbs
 from .catalogue import CatalogueVerbs
+from .people import PeopleVerbs
 from .primary import PrimaryVerbs
+from .review import ReviewVerbs
 from .vectors import VectorVerbs
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -196,7 +198,7 @@ def _source(row) -> Source:
                   outlet=row.outlet, active=bool(row.active), interval_minutes=row.interval_minutes)
 
 
-class Store(AnalysisVerbs, VectorVerbs, CatalogueVerbs, AlertVerbs, PrimaryVerbs):
+class Store(AnalysisVerbs, VectorVerbs, CatalogueVerbs, AlertVerbs, PrimaryVerbs, PeopleVerbs, ReviewVerbs):
     """All reads and writes of disinfowatch data. One instance per process; writes are serialised."""
 
     def __init__(self, engine: sa.Engine, url: str):
