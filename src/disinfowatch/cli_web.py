@@ -15,19 +15,27 @@ from .cli import _db_option, _echo_json, _errors, _json_option, _settings, _tabl
 @_db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes serving requests (one per core on a team server).")
 @_errors
-def serve(db: str | None, host: str, port: int) -> None:
+def serve(db: str | None, host: str, port: int, workers: int) -> None:
     """Start the analysts' web app and REST API (log in at /login; API docs at /api/docs)."""
+    import os
+
     import uvicorn
 
-    from .web import create_app
-
     settings = _settings(db)
-    app = create_app(settings)
-    if not app.state.store.list_users():
-        click.echo("no users yet: add one with `disinfowatch users add NAME --role admin`", err=True)
+    with api.store(settings) as st:
+        if not st.list_users():
+            click.echo("no users yet: add one with `disinfowatch users add NAME --role admin`", err=True)
     click.echo(f"disinfowatch on http://{host}:{port}/login  (store {settings.db})", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        from .web import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return
+    os.environ["DISINFOWATCH_DB"] = settings.db  # the workers read their settings from the environment
+    uvicorn.run("disinfowatch.web.serve:app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 @main.group()

@@ -64,7 +64,8 @@ class AlertVerbs:
                                            al.c.kind.in_(kinds)))
             decided = {(r.item_kind, r.item_id, r.kind, r.target) for r in conn.execute(
                 sa.select(al.c.item_kind, al.c.item_id, al.c.kind, al.c.target).where(al.c.document_id == document_id))}
-            rows = [dict(kind=a.kind, item_kind=a.item_kind, item_id=a.item_id, document_id=a.document_id,
+            where = _document_fields(conn, document_id)
+            rows = [dict(kind=a.kind, item_kind=a.item_kind, item_id=a.item_id, document_id=a.document_id, **where,
                          target=a.target, score=a.score, level=a.level,
                          status="open", evidence=json.dumps(a.evidence, ensure_ascii=False), created_at=utcnow())
                     for a in alerts if (a.item_kind, a.item_id, a.kind, a.target) not in decided]
@@ -79,8 +80,7 @@ class AlertVerbs:
         """Alerts best first (confirmed-level before suggestions, then by score), with the
         document's title, URL, language and outlet."""
         al, d = t.alerts, t.documents
-        query = (sa.select(al, d.c.title.label("document_title"), d.c.url, d.c.language, d.c.source, d.c.site_name,
-                           d.c.published)
+        query = (sa.select(al, d.c.title.label("document_title"), d.c.url, d.c.site_name)
                  .join(d, d.c.id == al.c.document_id)
                  .order_by(sa.case((al.c.level == "confirm", 0), else_=1), al.c.score.desc(), al.c.id))
         if status:
@@ -116,6 +116,13 @@ class AlertVerbs:
             values["case_id"] = case_id
         with self._write, self.engine.begin() as conn:
             return conn.execute(t.alerts.update().where(t.alerts.c.id == alert_id).values(**values)).rowcount > 0
+
+
+def _document_fields(conn, document_id: int) -> dict:
+    """The document's language, source and date, as the alerts of it keep them (for the queue)."""
+    d = t.documents
+    row = conn.execute(sa.select(d.c.language, d.c.source, d.c.published).where(d.c.id == document_id)).first()
+    return dict(row._mapping) if row else {"language": None, "source": None, "published": None}
 
 
 def _context(text: str, start: int, end: int, width: int = 160) -> str:

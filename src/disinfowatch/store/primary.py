@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from ..errors import StoreError
 from ..records import Alert, Passage, PrimarySource, Verification, utcnow
 from . import schema as t
+from .alerts import _document_fields
 
 VERIFY_KINDS = ("divergent", "not_found")  # the alert kinds verification raises
 
@@ -257,7 +258,8 @@ class PrimaryVerbs:
                                            al.c.kind.in_(VERIFY_KINDS)))
             decided = {(r.item_kind, r.item_id, r.kind, r.target) for r in conn.execute(
                 sa.select(al.c.item_kind, al.c.item_id, al.c.kind, al.c.target).where(al.c.document_id == document_id))}
-            new = [dict(kind=a.kind, item_kind=a.item_kind, item_id=a.item_id, document_id=document_id,
+            where = _document_fields(conn, document_id)
+            new = [dict(kind=a.kind, item_kind=a.item_kind, item_id=a.item_id, document_id=document_id, **where,
                         target=a.target, score=a.score, level=a.level, status="open",
                         evidence=json.dumps(a.evidence, ensure_ascii=False), created_at=now)
                    for a in alerts if (a.item_kind, a.item_id, a.kind, a.target) not in decided]

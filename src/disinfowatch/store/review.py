@@ -52,22 +52,25 @@ class ReviewVerbs:
         if narrative:
             conditions.append(sa.and_(al.c.kind == "narrative", al.c.target == narrative))
         if language:
-            conditions.append(d.c.language == language)
+            conditions.append(al.c.language == language)
         if outlet:
-            conditions.append(sa.or_(d.c.source == outlet, d.c.site_name == outlet))
+            conditions.append(al.c.source == outlet)
         if since:
-            conditions.append(_day(d.c.published) >= since)
+            conditions.append(_day(al.c.published) >= since)
         if until:
-            conditions.append(_day(d.c.published) <= until)
-        base = sa.select(al.c.id).join(d, d.c.id == al.c.document_id).where(*conditions)
-        query = (sa.select(al, d.c.title.label("document_title"), d.c.url, d.c.language, d.c.source, d.c.site_name,
-                           d.c.published)
-                 .join(d, d.c.id == al.c.document_id).where(*conditions)
-                 .order_by(sa.case((al.c.level == "confirm", 0), else_=1), al.c.score.desc(), al.c.id)
-                 .offset(offset).limit(limit))
+            conditions.append(_day(al.c.published) <= until)
+        base = sa.select(al.c.id)
+        # The page's ids first, by the alerts' own columns (the document's language, source and
+        # date are copied into them; the order is served by the ix_alerts_* indexes: "confirm"
+        # sorts before "suggest"), then their rows: the evidence is never sorted.
+        ids = base.where(*conditions).order_by(al.c.level, al.c.score.desc(), al.c.id).offset(offset).limit(limit)
         with self.engine.connect() as conn:
-            total = conn.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one()
-            rows = [dict(r._mapping) for r in conn.execute(query)]
+            total = conn.execute(sa.select(sa.func.count()).select_from(base.where(*conditions).subquery())).scalar_one()
+            page = list(conn.execute(ids).scalars())
+            query = (sa.select(al, d.c.title.label("document_title"), d.c.url, d.c.site_name)
+                     .join(d, d.c.id == al.c.document_id).where(al.c.id.in_(page)))
+            found = {r.id: dict(r._mapping) for r in conn.execute(query)} if page else {}
+        rows = [found[i] for i in page if i in found]
         for row in rows:
             row["evidence"] = json.loads(row["evidence"])
         return rows, total
@@ -78,8 +81,8 @@ class ReviewVerbs:
 
     def _alert_rows(self, condition) -> tuple[list[dict], int]:
         al, d = t.alerts, t.documents
-        query = (sa.select(al, d.c.title.label("document_title"), d.c.url, d.c.language, d.c.source, d.c.site_name,
-                           d.c.published, d.c.raw_sha256).join(d, d.c.id == al.c.document_id).where(condition))
+        query = (sa.select(al, d.c.title.label("document_title"), d.c.url, d.c.site_name, d.c.raw_sha256)
+                 .join(d, d.c.id == al.c.document_id).where(condition))
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(query)]
         for row in rows:

@@ -239,6 +239,11 @@ alerts = sa.Table(
     sa.Column("decided_at", sa.DateTime(timezone=True)),
     sa.Column("decided_by", sa.Text),
     sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="SET NULL")),
+    # revision 0005: the document's language, source and date, copied so that the queue's filters
+    # and order are served by indexes alone
+    sa.Column("language", sa.String(16)),
+    sa.Column("source", sa.Text),
+    sa.Column("published", sa.String(40)),
     sa.UniqueConstraint("item_kind", "item_id", "kind", "target", name="uq_alerts_item_target"),
     sa.Index("ix_alerts_status_score", "status", "score"),
     sa.Index("ix_alerts_document", "document_id"),
@@ -367,3 +372,8 @@ corrections = sa.Table(
     sa.Column("fields", sa.Text, nullable=False),  # JSON list of the fields changed
     sa.Index("ix_corrections_case", "case_id"),
 )
+
+# The review queue's order (revision 0005): confirm-level first ("confirm" < "suggest"), then score.
+sa.Index("ix_alerts_queue", alerts.c.status, alerts.c.level, alerts.c.score)
+sa.Index("ix_alerts_target", alerts.c.target, alerts.c.status, alerts.c.language, alerts.c.level, alerts.c.score)
+sa.Index("ix_alerts_language", alerts.c.language, alerts.c.status, alerts.c.level, alerts.c.score)

@@ -17,7 +17,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/sources")
-def sources(request: Request):
+async def sources(request: Request):
     user(request)
     st = store(request)
     coverage = st.coverage(days=7)
@@ -61,13 +61,13 @@ async def pause_source(request: Request, name: str):
 
 
 @router.get("/rejections")
-def rejections(request: Request):
+async def rejections(request: Request):
     user(request)
     return render(request, "rejections.html", {"rejections": store(request).rejections(limit=200)})
 
 
 @router.get("/users")
-def users(request: Request):
+async def users(request: Request):
     user(request, "admin", "manage users")
     st = store(request)
     return render(request, "users.html", {"users": st.list_users(), "tokens": st.list_tokens(), "roles": accounts.ROLES,
@@ -100,13 +100,13 @@ async def change_user(request: Request, username: str):
 
 
 @router.get("/audit")
-def audit(request: Request):
+async def audit(request: Request):
     user(request, "editor", "read the audit trail")
     return render(request, "audit.html", {"rows": store(request).audit_trail(limit=300)})
 
 
 @router.get("/corrections")
-def corrections(request: Request):
+async def corrections(request: Request):
     """Public: the corrections made to published cases, with their notes."""
     rows = [row for row in store(request).corrections_for(limit=200)]
     return render(request, "corrections.html", {"rows": rows})

@@ -57,7 +57,7 @@ def _page(items: list, total: int) -> dict:
 
 
 @router.get("/me")
-def me(request: Request) -> dict:
+async def me(request: Request) -> dict:
     current = user(request)
     return {"username": current.username, "role": current.role}
 
@@ -66,7 +66,7 @@ def me(request: Request) -> dict:
 
 
 @router.get("/alerts")
-def alerts(request: Request, status: str | None = "open", kind: str | None = None, narrative: str | None = None,
+async def alerts(request: Request, status: str | None = "open", kind: str | None = None, narrative: str | None = None,
            language: str | None = None, outlet: str | None = None, since: str | None = None, until: str | None = None,
            offset: int = Offset, limit: int = Limit) -> dict:
     """The review queue, best first, with the evidence of each alert."""
@@ -78,7 +78,7 @@ def alerts(request: Request, status: str | None = "open", kind: str | None = Non
 
 
 @router.get("/alerts/{alert_id}")
-def alert(request: Request, alert_id: int) -> dict:
+async def alert(request: Request, alert_id: int) -> dict:
     user(request)
     found = store(request).get_alert(alert_id)
     if found is None:
@@ -87,19 +87,19 @@ def alert(request: Request, alert_id: int) -> dict:
 
 
 @router.post("/alerts/{alert_id}/confirm")
-def confirm(request: Request, alert_id: int) -> dict:
+async def confirm(request: Request, alert_id: int) -> dict:
     """Confirm: a draft case pre-filled from the evidence; returns its id."""
     return {"case_id": review.confirm(store(request), alert_id, user(request, "analyst", "confirm alerts"))}
 
 
 @router.post("/alerts/{alert_id}/dismiss")
-def dismiss(request: Request, alert_id: int, body: Note | None = None) -> dict:
+async def dismiss(request: Request, alert_id: int, body: Note | None = None) -> dict:
     review.dismiss(store(request), alert_id, user(request, "analyst", "dismiss alerts"), note=body.note if body else None)
     return {"status": "dismissed"}
 
 
 @router.post("/alerts/{alert_id}/merge")
-def merge(request: Request, alert_id: int, body: Merge) -> dict:
+async def merge(request: Request, alert_id: int, body: Merge) -> dict:
     review.merge(store(request), alert_id, body.case_id, user(request, "analyst", "merge alerts into cases"))
     return {"status": "merged", "case_id": body.case_id}
 
@@ -108,7 +108,7 @@ def merge(request: Request, alert_id: int, body: Merge) -> dict:
 
 
 @router.get("/cases")
-def cases(request: Request, status: str | None = None, origin: str | None = None, narrative: str | None = None,
+async def cases(request: Request, status: str | None = None, origin: str | None = None, narrative: str | None = None,
           offset: int = Offset, limit: int = Limit) -> dict:
     user(request)
     rows, total = store(request).cases_page(status=status, origin=origin, narrative=narrative, offset=offset, limit=limit)
@@ -116,7 +116,7 @@ def cases(request: Request, status: str | None = None, origin: str | None = None
 
 
 @router.get("/cases/{case_id}")
-def case(request: Request, case_id: int) -> dict:
+async def case(request: Request, case_id: int) -> dict:
     user(request)
     st = store(request)
     found = st.get_case(case_id)
@@ -127,20 +127,20 @@ def case(request: Request, case_id: int) -> dict:
 
 
 @router.post("/cases", status_code=201)
-def create_case(request: Request, body: CaseFields) -> dict:
+async def create_case(request: Request, body: CaseFields) -> dict:
     fields = body.model_dump(exclude_none=True, exclude={"note"})
     return {"id": review.new_case(store(request), fields, user(request, "analyst", "draft cases"))}
 
 
 @router.patch("/cases/{case_id}")
-def edit_case(request: Request, case_id: int, body: CaseFields) -> dict:
+async def edit_case(request: Request, case_id: int, body: CaseFields) -> dict:
     fields = body.model_dump(exclude_none=True, exclude={"note"})
     before = review.edit_case(store(request), case_id, fields, user(request, "analyst", "edit cases"), note=body.note)
     return {"changed": sorted(before)}
 
 
 @router.post("/cases/{case_id}/status")
-def case_status(request: Request, case_id: int, body: Status) -> dict:
+async def case_status(request: Request, case_id: int, body: Status) -> dict:
     review.set_status(store(request), case_id, body.status, user(request, "analyst", "change a case's status"),
                       note=body.note)
     return {"status": store(request).get_case(case_id).status}
@@ -150,7 +150,7 @@ def case_status(request: Request, case_id: int, body: Status) -> dict:
 
 
 @router.get("/documents")
-def documents(request: Request, q: str = Query(..., min_length=1, max_length=500), language: str | None = None,
+async def documents(request: Request, q: str = Query(..., min_length=1, max_length=500), language: str | None = None,
               limit: int = Limit) -> dict:
     """Full-text search over documents."""
     user(request)
@@ -159,7 +159,7 @@ def documents(request: Request, q: str = Query(..., min_length=1, max_length=500
 
 
 @router.get("/documents/{doc_id}")
-def document(request: Request, doc_id: int) -> dict:
+async def document(request: Request, doc_id: int) -> dict:
     user(request)
     st = store(request)
     doc = st.get_document(doc_id)
@@ -175,7 +175,7 @@ def document(request: Request, doc_id: int) -> dict:
 
 
 @router.get("/search")
-def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
+async def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
            kind: Literal["documents", "claims", "cases"] = "documents", language: str | None = None,
            semantic: bool = False, limit: int = Limit) -> dict:
     """Full text over documents, claims and quotes, or cases; or ``semantic`` (similar to the text)."""
@@ -185,7 +185,7 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
 
 
 @router.get("/narratives")
-def narratives(request: Request) -> dict:
+async def narratives(request: Request) -> dict:
     user(request)
     st = store(request)
     st.sync_bundled_narratives()
@@ -194,7 +194,7 @@ def narratives(request: Request) -> dict:
 
 
 @router.get("/narratives/{narrative_id}")
-def narrative(request: Request, narrative_id: str) -> dict:
+async def narrative(request: Request, narrative_id: str) -> dict:
     user(request)
     found = store(request).get_narrative(narrative_id)
     if found is None:
@@ -203,14 +203,14 @@ def narrative(request: Request, narrative_id: str) -> dict:
 
 
 @router.get("/primary-sources")
-def primary_sources(request: Request) -> dict:
+async def primary_sources(request: Request) -> dict:
     user(request)
     rows = store(request).list_primary_sources()
     return _page(rows, len(rows))
 
 
 @router.get("/primary-sources/{key}")
-def primary_source(request: Request, key: str) -> dict:
+async def primary_source(request: Request, key: str) -> dict:
     user(request)
     st = store(request)
     found = st.get_primary_source(key)
@@ -221,7 +221,7 @@ def primary_source(request: Request, key: str) -> dict:
 
 
 @router.get("/verifications")
-def verifications(request: Request, relation: str | None = None, document_id: int | None = None,
+async def verifications(request: Request, relation: str | None = None, document_id: int | None = None,
                   limit: int = Limit) -> dict:
     user(request)
     rows = store(request).verifications(relation=relation, document_id=document_id, checked_only=relation is None,
@@ -230,28 +230,28 @@ def verifications(request: Request, relation: str | None = None, document_id: in
 
 
 @router.get("/dashboard")
-def dashboard(request: Request) -> dict:
+async def dashboard(request: Request) -> dict:
     """Alerts and cases per week by narrative, language, outlet, country; coverage per source and language."""
     user(request)
     return overview(store(request))
 
 
 @router.get("/sources")
-def sources(request: Request) -> dict:
+async def sources(request: Request) -> dict:
     user(request)
     rows = [s.__dict__ for s in store(request).list_sources()]
     return _page(rows, len(rows))
 
 
 @router.get("/rejections")
-def rejections(request: Request, limit: int = Limit) -> dict:
+async def rejections(request: Request, limit: int = Limit) -> dict:
     user(request)
     rows = [r.__dict__ for r in store(request).rejections(limit=limit)]
     return _page(rows, len(rows))
 
 
 @router.get("/audit")
-def audit(request: Request, object_kind: str | None = None, object_id: str | None = None, limit: int = Limit) -> dict:
+async def audit(request: Request, object_kind: str | None = None, object_id: str | None = None, limit: int = Limit) -> dict:
     """Every decision and edit: who, when, before and after (editors and admins)."""
     user(request, "editor", "read the audit trail")
     rows = store(request).audit_trail(object_kind, object_id, limit=limit)

@@ -116,7 +116,7 @@ def create_app(settings: Settings, *, store=None) -> FastAPI:
         return render(request, "error.html", {"message": str(exc), "status": status}, status=status, headers=headers)
 
     @app.get("/favicon.ico", include_in_schema=False)
-    def favicon():
+    async def favicon():
         from fastapi.responses import Response
 
         return Response(status_code=204)
@@ -199,17 +199,30 @@ def render(request: Request, template: str, context: dict | None = None, *, stat
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
+def narratives(request: Request) -> list:
+    """The narrative catalogue for filters and forms, read at most every 30 seconds (it changes
+    when someone imports narratives, not between two page views)."""
+    import time
+
+    cached = getattr(request.app.state, "narratives", None)
+    if cached is None or time.monotonic() - cached[0] > 30:
+        cached = (time.monotonic(), store(request).list_narratives())
+        request.app.state.narratives = cached
+    return cached[1]
+
+
 def fragment(request: Request) -> bool:
     """Whether htmx asked for a part of the page rather than all of it."""
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
 
 
-def page_args(request: Request) -> tuple[int, int]:
+def page_args(request: Request, size: int = PAGE) -> tuple[int, int]:
+    """(page number, offset) from ``?page=``."""
     try:
-        page = max(1, int(request.query_params.get("page", "1")))
+        page = max(1, min(int(request.query_params.get("page", "1")), 100_000))
     except ValueError:
         page = 1
-    return page, (page - 1) * PAGE
+    return page, (page - 1) * size
 
 
 def svg(markup: str) -> Markup:

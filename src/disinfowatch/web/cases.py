@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 
 from .. import review
 from ..errors import NotFound
-from .app import PAGE, form, page_args, render, store, user
+from .app import PAGE, form, narratives, page_args, render, store, user
 
 router = APIRouter(include_in_schema=False)
 STATUSES = ("draft", "in review", "published", "corrected", "withdrawn")
@@ -33,7 +33,7 @@ def fields_from_form(data: dict) -> dict:
 
 
 @router.get("/cases")
-def cases(request: Request, status: str | None = None, origin: str | None = "analyst", narrative: str | None = None):
+async def cases(request: Request, status: str | None = None, origin: str | None = "analyst", narrative: str | None = None):
     user(request)
     page, offset = page_args(request)
     rows, total = store(request).cases_page(status=status or None, origin=origin or None, narrative=narrative or None,
@@ -44,9 +44,9 @@ def cases(request: Request, status: str | None = None, origin: str | None = "ana
 
 
 @router.get("/cases/new")
-def new_case_form(request: Request):
+async def new_case_form(request: Request):
     user(request, "analyst", "draft cases")
-    return render(request, "case.html", {"case": None, "narratives": store(request).list_narratives(),
+    return render(request, "case.html", {"case": None, "narratives": narratives(request),
                                           "alerts": [], "history": [], "corrections": []})
 
 
@@ -58,14 +58,14 @@ async def create(request: Request):
 
 
 @router.get("/cases/{case_id}")
-def case_page(request: Request, case_id: int, from_alert: int | None = None):
+async def case_page(request: Request, case_id: int, from_alert: int | None = None):
     user(request)
     st = store(request)
     case = st.get_case(case_id)
     if case is None:
         raise NotFound(f"no case {case_id}")
     return render(request, "case.html", {
-        "case": case, "narratives": st.list_narratives(), "alerts": st.alerts_for_case(case_id),
+        "case": case, "narratives": narratives(request), "alerts": st.alerts_for_case(case_id),
         "history": st.audit_trail("case", case_id), "corrections": st.corrections_for(case_id),
         "from_alert": from_alert})
 

@@ -13,7 +13,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/narratives")
-def narratives(request: Request):
+async def narratives(request: Request):
     user(request)
     st = store(request)
     st.sync_bundled_narratives()
@@ -26,7 +26,7 @@ def narratives(request: Request):
 
 
 @router.get("/narratives/{narrative_id}")
-def narrative(request: Request, narrative_id: str):
+async def narrative(request: Request, narrative_id: str):
     user(request)
     st = store(request)
     found = st.get_narrative(narrative_id)
@@ -41,13 +41,13 @@ def narrative(request: Request, narrative_id: str):
 
 
 @router.get("/primary")
-def primary_sources(request: Request):
+async def primary_sources(request: Request):
     user(request)
     return render(request, "primary.html", {"sources": store(request).list_primary_sources()})
 
 
 @router.get("/primary/{key}")
-def primary_source(request: Request, key: str):
+async def primary_source(request: Request, key: str):
     user(request)
     st = store(request)
     source = st.get_primary_source(key)

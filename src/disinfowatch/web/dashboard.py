@@ -32,7 +32,7 @@ def overview(st, period: str = "6m", until: str | None = None) -> dict:
 
 
 @router.get("/")
-def dashboard(request: Request, period: str = "6m", until: str | None = None):
+async def dashboard(request: Request, period: str = "6m", until: str | None = None):
     user(request)
     data = overview(store(request), period, until[:10] if until else None)
     activity, coverage = data["activity"], data["coverage"]

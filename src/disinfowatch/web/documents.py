@@ -46,7 +46,7 @@ def segments(text: str, items: list[dict], alerts: list[dict], verifications: li
 
 
 @router.get("/documents/{doc_id}")
-def document(request: Request, doc_id: int):
+async def document(request: Request, doc_id: int):
     user(request)
     st = store(request)
     doc = st.get_document(doc_id)
@@ -63,7 +63,7 @@ def document(request: Request, doc_id: int):
 
 
 @router.get("/archive/{sha}")
-def archived(request: Request, sha: str):
+async def archived(request: Request, sha: str):
     """The archived bytes as they were fetched: plain text (or a download), never rendered as a page."""
     user(request)
     archive = Archive(archive_dir(request.app.state.settings))

@@ -24,7 +24,7 @@ def _next(value: str | None) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/", error: str | None = None):
+async def login_page(request: Request, next: str = "/", error: str | None = None):
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", {"login_csrf": token, "next": _next(next), "error": error})
     response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
@@ -43,7 +43,7 @@ async def login_submit(request: Request):
         _, token, _ = accounts.login(store(request), str(data.get("username", ""))[:80],
                                      str(data.get("password", ""))[:1000], address=address)
     except accounts.LoginFailed as exc:
-        return login_page(request, next=_next(data.get("next")), error=str(exc))
+        return await login_page(request, next=_next(data.get("next")), error=str(exc))
     response = RedirectResponse(_next(data.get("next")), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
                         max_age=int(accounts.SESSION_LIFETIME.total_seconds()), path="/")

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from .. import review
-from .app import PAGE, form, fragment, page_args, render, store, user
+from .app import form, fragment, narratives, page_args, render, store, user
 
 router = APIRouter(include_in_schema=False)
 FILTERS = ("status", "kind", "narrative", "language", "outlet", "since", "until")
+QUEUE_PAGE = 25  # alerts a page: an analyst works through them from the top
 KINDS = ("narrative", "case", "divergent", "not_found")
 
 
@@ -35,16 +36,16 @@ def split_context(alert: dict) -> tuple[str, str, str]:
 
 
 @router.get("/queue")
-def queue(request: Request):
+async def queue(request: Request):
     user(request)
     st = store(request)
     chosen = filters(request)
-    page, offset = page_args(request)
-    rows, total = st.review_queue(**chosen, offset=offset, limit=PAGE)
+    page, offset = page_args(request, QUEUE_PAGE)
+    rows, total = st.review_queue(**chosen, offset=offset, limit=QUEUE_PAGE)
     for row in rows:
         row["parts"] = split_context(row)
-    context = {"alerts": rows, "total": total, "page": page, "pages": max(1, -(-total // PAGE)), "filters": chosen,
-               "kinds": KINDS, "narratives": st.list_narratives(), "cases": _recent_cases(st),
+    context = {"alerts": rows, "total": total, "page": page, "pages": max(1, -(-total // QUEUE_PAGE)), "filters": chosen,
+               "kinds": KINDS, "narratives": narratives(request), "cases": _recent_cases(st),
                "outlets": sorted({s.name for s in st.list_sources()})}
     return render(request, "queue_items.html" if fragment(request) else "queue.html", context)
 

@@ -30,7 +30,7 @@ def run_search(request: Request, q: str, kind: str, language: str | None, semant
 
 
 @router.get("/search")
-def search(request: Request, q: str = "", kind: str = "documents", language: str | None = None,
+async def search(request: Request, q: str = "", kind: str = "documents", language: str | None = None,
            semantic: bool = False):
     user(request)
     kind = kind if kind in KINDS else "documents"

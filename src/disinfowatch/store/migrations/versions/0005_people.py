@@ -77,8 +77,25 @@ def upgrade() -> None:
         sa.Column("fields", sa.Text, nullable=False),
     )
     op.create_index("ix_corrections_case", "corrections", ["case_id"])
+    # The review queue: the document's language, source and date copied into each alert, and
+    # indexes for its order (confirm-level first: "confirm" sorts before "suggest", then score).
+    with op.batch_alter_table("alerts") as batch:
+        batch.add_column(sa.Column("language", sa.String(16)))
+        batch.add_column(sa.Column("source", sa.Text))
+        batch.add_column(sa.Column("published", sa.String(40)))
+    for column in ("language", "source", "published"):
+        op.execute(f"UPDATE alerts SET {column} = (SELECT documents.{column} FROM documents "
+                   "WHERE documents.id = alerts.document_id)")
+    op.create_index("ix_alerts_queue", "alerts", ["status", "level", "score"])
+    op.create_index("ix_alerts_target", "alerts", ["target", "status", "language", "level", "score"])
+    op.create_index("ix_alerts_language", "alerts", ["language", "status", "level", "score"])
 
 
 def downgrade() -> None:
+    for index in ("ix_alerts_language", "ix_alerts_target", "ix_alerts_queue"):
+        op.drop_index(index, "alerts")
+    with op.batch_alter_table("alerts") as batch:
+        for column in ("published", "source", "language"):
+            batch.drop_column(column)
     for name in reversed(_TABLES):
         op.drop_table(name)
