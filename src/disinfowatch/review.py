@@ -194,6 +194,8 @@ def set_status(store, case_id: int, status: str, user: User, note: str | None = 
     changes: dict = {"status": status}
     store.update_case(case_id, changes, user.username, action=f"case.{status.replace(' ', '-')}", note=note,
                       correction=status == "withdrawn")
+    if status == "published":
+        store.release_case(case_id)
 
 
 def _clean(fields: dict) -> dict:

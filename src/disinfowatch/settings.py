@@ -73,6 +73,24 @@ class Settings:
     verify_days_after: int = 2  # ... and this many days newer (time zones, a date given as a month)
     verify_nli: str | None = None  # optional: directory of a local cross-encoder NLI model (see nli.py)
     verify_nli_threshold: float = 0.8  # its contradiction probability that makes a rendering divergent
+    # Publishing
+    public_url: str = "http://127.0.0.1:8000"  # where the public case pages are (in feeds, ClaimReview, digests)
+    publisher_name: str = "disinfowatch"  # the organisation named as ClaimReview author and feed author
+    # Monitoring and notifications
+    watch_jitter: float = 0.1  # each source is polled every interval_minutes, give or take this share
+    watch_max_backoff_minutes: int = 720  # a failing source is retried after at most this long
+    watch_failures_alert: int = 3  # failures in a row that make a source "failing" (a health alert)
+    health_quiet_hours: int = 48  # a source or language with nothing for this long ...
+    health_baseline_days: int = 14  # ... against at least one document a day over these days, is "quiet"
+    notify_min_score: float = 0.9  # alerts at least this likely (or confirm-level) are notified
+    notify_webhook: str | None = None  # URL that gets a JSON POST per notification
+    notify_smtp_host: str | None = None  # an SMTP server for e-mail notifications
+    notify_smtp_port: int = 25
+    notify_smtp_user: str | None = None
+    notify_smtp_password: str | None = None
+    notify_smtp_starttls: bool = False
+    notify_email_from: str = "disinfowatch@localhost"
+    notify_email_to: tuple[str, ...] = ()
     # Evaluation and caches
     data_dir: str = "../shared/data"  # public evaluation data (CheckThat!, EUvsDisinfo), read where it lies
     cache_dir: str | None = None  # embedding caches for evaluations; default: the user cache directory
@@ -96,7 +114,8 @@ def _calibration() -> dict:
 
 
 _FIELDS = {f.name: f for f in fields(Settings)}
-_OPTIONAL_PATHS = {"archive_dir", "cache_dir", "verify_nli"}
+_OPTIONAL_PATHS = {"archive_dir", "cache_dir", "verify_nli", "notify_webhook", "notify_smtp_host", "notify_smtp_user",
+                   "notify_smtp_password"}
 
 
 def _coerce(key: str, raw: Any, default: Any) -> Any:

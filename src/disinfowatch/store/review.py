@@ -148,6 +148,73 @@ class ReviewVerbs:
                                                            note=note or "", fields=json.dumps(sorted(changed))))
         return _decode({k: before[k] for k in changed})
 
+    def release_case(self, case_id: int) -> None:
+        """Mark when an editor first published a case (the weekly review counts it that week)."""
+        c = t.cases
+        with self._writing() as conn:
+            conn.execute(c.update().where(c.c.id == case_id, c.c.released_at.is_(None)).values(released_at=utcnow()))
+
+    def released_cases(self, first: date, last: date, *, narrative: str | None = None,
+                       language: str | None = None) -> list[tuple]:
+        """(case, released_at) of the analysts' cases first published from ``first`` to ``last``
+        (inclusive days, UTC) that are published or corrected now, oldest first."""
+        from datetime import datetime, time, timezone
+
+        from .catalogue import _case
+
+        c = t.cases
+        start = datetime.combine(first, time.min, tzinfo=timezone.utc)
+        stop = datetime.combine(last + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        query = (sa.select(c).where(c.c.released_at >= start, c.c.released_at < stop,
+                                    c.c.status.in_(("published", "corrected")))
+                 .order_by(c.c.released_at, c.c.id))
+        if narrative:
+            query = query.where(c.c.narrative_id == narrative)
+        with self.engine.connect() as conn:
+            rows = [(_case(r), r.released_at) for r in conn.execute(query)]
+        if language:
+            rows = [(case, at) for case, at in rows if language in case.languages]
+        return rows
+
+    def public_cases(self, *, narrative: str | None = None, language: str | None = None, limit: int = 50,
+                     offset: int = 0) -> list[tuple]:
+        """(case, released_at) of published, corrected and withdrawn analysts' cases, newest first."""
+        from .catalogue import _case
+
+        c = t.cases
+        query = (sa.select(c).where(c.c.released_at.is_not(None), c.c.status.in_(("published", "corrected", "withdrawn")))
+                 .order_by(c.c.released_at.desc(), c.c.id.desc()))
+        if narrative:
+            query = query.where(c.c.narrative_id == narrative)
+        if language:
+            query = query.where(c.c.languages.contains(f'"{language}"', autoescape=True))
+        with self.engine.connect() as conn:
+            return [(_case(r), r.released_at) for r in conn.execute(query.offset(offset).limit(limit))]
+
+    def get_released_at(self, case_id: int):
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(t.cases.c.released_at).where(t.cases.c.id == case_id)).scalar()
+
+    # -- digests ----------------------------------------------------------------------------------
+
+    def cover_note(self, week: str, language: str) -> dict | None:
+        g = t.digests
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(g).where(g.c.week == week, g.c.language == language)).first()
+        return dict(row._mapping) if row else None
+
+    def save_cover_note(self, week: str, language: str, text: str, username: str) -> None:
+        g = t.digests
+        with self._writing() as conn:
+            before = conn.execute(sa.select(g.c.cover_note).where(g.c.week == week, g.c.language == language)).scalar()
+            values = dict(cover_note=text, updated_by=username, updated_at=utcnow())
+            if before is None:
+                conn.execute(g.insert().values(week=week, language=language, **values))
+            else:
+                conn.execute(g.update().where(g.c.week == week, g.c.language == language).values(**values))
+            self.add_audit(username, "digest.cover-note", "digest", f"{week}/{language}", {"cover_note": before},
+                           {"cover_note": text}, conn=conn)
+
     def corrections_for(self, case_id: int | None = None, limit: int | None = 100) -> list[dict]:
         """The public correction log (of one case when given), newest first."""
         co, c = t.corrections, t.cases

@@ -218,6 +218,7 @@ cases = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),  # draft | in review | published | corrected | withdrawn
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("released_at", sa.DateTime(timezone=True)),  # revision 0006: when an editor first published it
     sa.Index("ix_cases_narrative", "narrative_id"),
     sa.Index("ix_cases_published", "published"),
 )
@@ -377,3 +378,66 @@ corrections = sa.Table(
 sa.Index("ix_alerts_queue", alerts.c.status, alerts.c.level, alerts.c.score)
 sa.Index("ix_alerts_target", alerts.c.target, alerts.c.status, alerts.c.language, alerts.c.level, alerts.c.score)
 sa.Index("ix_alerts_language", alerts.c.language, alerts.c.status, alerts.c.level, alerts.c.score)
+
+# Publishing and monitoring (revision 0006).
+digests = sa.Table(
+    "digests", metadata,
+    # The editor's cover note of a weekly review, per week and language of the boilerplate.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("week", sa.String(10), nullable=False),  # ISO week: 2017-W17
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("cover_note", sa.Text, nullable=False),
+    sa.Column("updated_by", sa.String(80), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("week", "language", name="uq_digests_week_language"),
+)
+
+source_state = sa.Table(
+    "source_state", metadata,
+    # When the monitor polls each source next, and how it has been going.
+    sa.Column("source", sa.String(200), primary_key=True),
+    sa.Column("next_due_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),  # in a row
+    sa.Column("last_ok_at", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),
+)
+
+source_runs = sa.Table(
+    "source_runs", metadata,
+    # Every poll of a source: its success/failure history.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source", sa.String(200), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Column("documents", sa.Integer, nullable=False, default=0),
+    sa.Column("rejected", sa.Integer, nullable=False, default=0),
+    sa.Column("error", sa.Text),
+    sa.Index("ix_source_runs_source", "source", "started_at"),
+)
+
+health_events = sa.Table(
+    "health_events", metadata,
+    # A source or language that went quiet or keeps failing; open until it recovers.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # quiet | failing
+    sa.Column("subject_kind", sa.String(20), nullable=False),  # source | language
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("resolved_at", sa.DateTime(timezone=True)),
+    sa.Index("ix_health_events_open", "resolved_at", "kind", "subject_kind", "subject"),
+)
+
+notifications = sa.Table(
+    "notifications", metadata,
+    # What was sent where, so a restarted monitor does not send it again.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("channel", sa.String(20), nullable=False),  # webhook | email
+    sa.Column("subject_kind", sa.String(20), nullable=False),  # alert | health
+    sa.Column("subject_id", sa.Integer, nullable=False),
+    sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Column("error", sa.Text),
+    sa.UniqueConstraint("channel", "subject_kind", "subject_id", name="uq_notifications_subject"),
+)

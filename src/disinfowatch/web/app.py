@@ -121,9 +121,9 @@ def create_app(settings: Settings, *, store=None) -> FastAPI:
 
         return Response(status_code=204)
 
-    from . import admin, api, cases, catalogue, dashboard, documents, login, queue, search
+    from . import admin, api, cases, catalogue, dashboard, digests, documents, login, public, queue, search
 
-    for module in (login, dashboard, queue, documents, cases, search, catalogue, admin, api):
+    for module in (login, dashboard, queue, documents, cases, search, catalogue, admin, public, digests, api):
         app.include_router(module.router)
 
     return app
