@@ -34,6 +34,7 @@ class Request:
     headers: dict  # lower-case names
     at: float  # time.monotonic() when it arrived
     method: str = "GET"
+    body: bytes = b""  # of a POST
 
 
 @dataclass
@@ -138,9 +139,13 @@ class TestServer:
             def do_HEAD(self):
                 self._serve(send_body=False)
 
-            def _serve(self, send_body: bool):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self._serve(send_body=True, body=self.rfile.read(min(length, 10_000_000)))
+
+            def _serve(self, send_body: bool, body: bytes = b""):
                 request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic(),
-                                  self.command)
+                                  self.command, body)
                 response = outer._answer(request)
                 if response.delay:
                     time.sleep(response.delay)

@@ -632,7 +632,7 @@ def cases_show(key_or_id: str, db: str | None, as_json: bool) -> None:
             click.echo(f"  {link.kind:<16} {link.url}" + (f"  (archived: {link.archived})" if link.archived else ""))
 
 
-from . import cli_primary, cli_web  # noqa: E402,F401  (register `sources primary`, `verifications`, `serve`, `users`)
+from . import cli_primary, cli_publish, cli_web  # noqa: E402,F401  (register their commands on `main`)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

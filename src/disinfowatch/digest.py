@@ -98,8 +98,8 @@ def build(store, week: str | None = None, *, first: date | None = None, last: da
               for nid, _ in per_narrative.most_common()]
     figures = {
         "cases": len(cases),
-        "previous_average": round(sum(len(rows) for rows in before) / PREVIOUS_WEEKS, 1),
-        "per_narrative": [(titles.get(nid, nid or "—"), n, round(previous.get(nid, 0) / PREVIOUS_WEEKS, 1))
+        "previous_average": round(sum(len(rows) for rows in before) / PREVIOUS_WEEKS, 2),
+        "per_narrative": [(titles.get(nid, nid or "—"), n, round(previous.get(nid, 0) / PREVIOUS_WEEKS, 2))
                           for nid, n in per_narrative.most_common()],
         "new_narratives": [titles.get(nid, nid) for nid in per_narrative if nid and nid not in earlier_narratives],
         "outlets": Counter(o for c in cases for o in c.outlets).most_common(8),

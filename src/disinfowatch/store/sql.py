@@ -28,6 +28,7 @@ from . import schema as t
 from .alerts import AlertVerbs
 from .analysis import AnalysisVerbs
 from .catalogue import CatalogueVerbs
+from .monitor import MonitorVerbs
 from .people import PeopleVerbs
 from .primary import PrimaryVerbs
 from .review import ReviewVerbs
@@ -198,7 +199,8 @@ def _source(row) -> Source:
                   outlet=row.outlet, active=bool(row.active), interval_minutes=row.interval_minutes)
 
 
-class Store(AnalysisVerbs, VectorVerbs, CatalogueVerbs, AlertVerbs, PrimaryVerbs, PeopleVerbs, ReviewVerbs):
+class Store(AnalysisVerbs, VectorVerbs, CatalogueVerbs, AlertVerbs, PrimaryVerbs, PeopleVerbs, ReviewVerbs,
+            MonitorVerbs):
     """All reads and writes of disinfowatch data. One instance per process; writes are serialised."""
 
     def __init__(self, engine: sa.Engine, url: str):
