@@ -633,6 +633,3 @@ def cases_show(key_or_id: str, db: str | None, as_json: bool) -> None:
 
 
 from . import cli_primary, cli_publish, cli_web  # noqa: E402,F401  (register their commands on `main`)
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
