@@ -138,7 +138,7 @@ def login(base: str) -> str:
     with httpx.Client(base_url=base) as http:
         page = http.get("/login")
         token = re.search(r'action="/login">\s*<input type="hidden" name="csrf" value="([^"]+)"', page.text).group(1)
-        response = http.post("/login", data={"csrf": token, "username": "bench", "password": PASSWORD})
+        http.post("/login", data={"csrf": token, "username": "bench", "password": PASSWORD})
         return http.cookies["dw_session"]
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from disinfowatch.cli import main
-from disinfowatch.narratives import CatalogueError, Narrative, load_bundled, parse, read_file
+from disinfowatch.narratives import CatalogueError, load_bundled, parse, read_file
 from disinfowatch.store import schema as t
 
 REQUIRED_LANGUAGES = ("en", "ru", "uk", "de", "nb")

@@ -7,7 +7,6 @@ import tracemalloc
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from disinfowatch import accounts, claimreview, digest, review

@@ -90,7 +90,7 @@ def test_the_login_form_needs_its_own_token(web):
 
 def test_every_page_renders_for_a_viewer(web):
     login(web, "viewer")
-    for path in PAGES + [f"/documents/{web.ids['doc']}", f"/narratives/nato-aggression"]:
+    for path in PAGES + [f"/documents/{web.ids['doc']}", "/narratives/nato-aggression"]:
         response = web.get(path)
         assert response.status_code == 200, (path, response.text[:300])
         assert "Content-Security-Policy" in response.headers and "script-src 'self'" in response.headers[

@@ -36,7 +36,7 @@ async def narrative(request: Request, narrative_id: str):
               if narrative_id in counts}
     return render(request, "narrative.html", {
         "narrative": found, "cases": st.list_cases(narrative=narrative_id, limit=50),
-        "trend": svg(charts.stacked_bars(weekly, title=f"Alerts on this narrative, per week")),
+        "trend": svg(charts.stacked_bars(weekly, title="Alerts on this narrative, per week")),
         "alerts": st.review_queue(status=None, narrative=narrative_id, limit=20)[0]})
 
 
