@@ -119,7 +119,7 @@ def test_an_analyst_confirms_into_a_draft_and_cannot_publish_an_editor_can(web, 
     assert case.claim == "NATO altså forbereder et angrep på Russland" and case.disproof.startswith("NATO is a defensive")
     assert case.links[0].url == "https://news.example/a" and case.links[0].archived.startswith("archive/")
     page = web.get(f"/cases/{case_id}")
-    assert page.status_code == 200 and "Submit for review" in page.text and "Publish" not in page.text
+    assert page.status_code == 200 and "Submit for review" in page.text and 'data-status="published"' not in page.text
     assert web.post(f"/cases/{case_id}", data={"csrf": token, "title": "Rossija 1: NATO prepares an attack",
                                                 "summary": "Clips presented as proof."}, follow_redirects=False).status_code == 303
     assert web.post(f"/cases/{case_id}/status", data={"csrf": token, "status": "published"}).status_code == 403
@@ -190,6 +190,21 @@ def test_admins_manage_users_and_sources(web, store):
     assert web.post("/sources/tass/active", data={"csrf": token, "active": "0"}, follow_redirects=False).status_code == 303
     assert store.get_source("tass").active is False
     assert web.post("/sources", data={"csrf": token, "name": "x", "url": "javascript:alert(1)"}).status_code == 409
+
+
+def test_the_monitors_health_events_and_polls_are_shown_escaped(web, store):
+    from disinfowatch.records import Source, utcnow
+
+    store.add_source(Source(name="tass", url="https://tass.example/rss.xml", language="ru"))
+    hostile = XSS[0]
+    store.record_run("tass", utcnow(), False, 0, 0, f"http-500: {hostile}", utcnow())
+    store.open_health_event("failing", "source", "tass", f"2 polls in a row failed; last: {hostile}")
+    login(web, "viewer")
+    dashboard, sources = web.get("/").text, web.get("/sources").text
+    assert "Source <strong>tass</strong> is failing since" in dashboard
+    assert "1 failed" in sources and "Latest polls by the monitor" in sources
+    for page in (dashboard, sources):
+        assert hostile not in page and "&lt;script&gt;window.__xss" in page
 
 
 # -- the API ----------------------------------------------------------------------------------------

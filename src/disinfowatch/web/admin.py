@@ -22,9 +22,11 @@ async def sources(request: Request):
     st = store(request)
     coverage = st.coverage(days=7)
     quiet = {row["name"] for row in coverage["quiet_sources"]}
-    rows = [{"source": s, "week": sum(coverage["sources"].get(s.name, [])), "quiet": s.name in quiet}
-            for s in st.list_sources()]
-    return render(request, "sources.html", {"sources": rows, "failing": coverage["failing"]})
+    states = st.source_states()  # the monitor's view: last good poll, failures in a row, next poll
+    rows = [{"source": s, "week": sum(coverage["sources"].get(s.name, [])), "quiet": s.name in quiet,
+             "state": states.get(s.name)} for s in st.list_sources()]
+    return render(request, "sources.html", {"sources": rows, "failing": coverage["failing"],
+                                             "runs": st.source_runs(limit=30)})
 
 
 @router.post("/sources")

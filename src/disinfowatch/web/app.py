@@ -52,7 +52,17 @@ def _templates() -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["short"] = lambda text, width=160: _short(text, width)
     env.filters["pct"] = lambda value: f"{100 * (value or 0):.0f}%"
+    env.filters["when"] = when
     return env
+
+
+def when(moment) -> str:
+    """A stored time as the analysts read it: "2017-04-24 10:05 UTC" (the store keeps UTC)."""
+    if moment is None:
+        return ""
+    if isinstance(moment, str):
+        return moment[:16].replace("T", " ")
+    return moment.strftime("%Y-%m-%d %H:%M") + " UTC"
 
 
 def safe_url(url: str | None) -> str:

@@ -28,7 +28,7 @@ def overview(st, period: str = "6m", until: str | None = None) -> dict:
     cases = {status: st.cases_page(status=status, origin="analyst", limit=1)[1]
              for status in ("draft", "in review", "published", "corrected", "withdrawn")}
     return {"activity": activity, "coverage": coverage, "open_alerts": open_alerts, "cases": cases,
-            "period": period if period in PERIODS else "6m", "until": until}
+            "period": period if period in PERIODS else "6m", "until": until, "health_events": st.open_health()}
 
 
 @router.get("/")
