@@ -28,7 +28,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from disinfowatch.settings import load  # noqa: E402
 from disinfowatch.store import open_store  # noqa: E402
 from disinfowatch.store import schema as t  # noqa: E402
 
@@ -38,7 +37,7 @@ LANGUAGES = ("nb", "ru", "uk", "en", "de", "pl")
 
 
 def build(db: str, rows: int) -> None:
-    store = open_store(load(overrides={"db": db}))
+    store = open_store(db)
     rng = random.Random(7)
     documents = max(1, rows // 100)
     now = datetime.now(timezone.utc)
@@ -67,7 +66,7 @@ def build(db: str, rows: int) -> None:
 def child(db: str, fmt: str, path: str) -> None:
     from disinfowatch.export import export
 
-    store = open_store(load(overrides={"db": db}))
+    store = open_store(db)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     count = export(store, "claims", fmt, path)

@@ -54,9 +54,29 @@ def default_scorer() -> Scorer | None:
     return checkworthy.score_texts
 
 
+def analyze_chunk(chunk: list[tuple[int, Document]], context: tuple[Settings, bool]) -> list:
+    """:func:`analyze_document` over a chunk, for a runner (``context``: the settings and whether to
+    score check-worthiness with the bundled model, loaded once per worker): an Analysis per
+    document, or (id, reason, detail) for one that failed."""
+    settings, checkworthiness = context
+    scorer = default_scorer() if checkworthiness else None
+    out: list = []
+    for doc_id, doc in chunk:
+        try:
+            out.append(analyze_document(doc_id, doc, settings, scorer))
+        except Exception as exc:  # recorded by the driver, the chunk goes on
+            log.exception("analysis failed for document %s", doc_id)
+            out.append((doc_id, f"error:{type(exc).__name__}", str(exc)[:500]))
+    return out
+
+
 class Analyzer:
     def __init__(self, store, settings: Settings, *, scorer: Scorer | None = None, debug: bool = False,
-                 progress: Callable[[int, int], None] | None = None):
+                 progress: Callable[[int, int], None] | None = None, runner=None, checkworthiness: bool = True):
+        """With a ``runner`` other than local, the documents go to :func:`analyze_chunk` on it (the
+        bundled scorer when ``checkworthiness``; ``scorer`` is for in-process runs)."""
+        self.runner = runner
+        self.checkworthiness = checkworthiness
         self.store = store
         self.settings = settings
         self.scorer = scorer
@@ -67,6 +87,8 @@ class Analyzer:
 
     def run(self, limit: int | None = None) -> dict:
         ids = self.store.documents_to_analyze(VERSION, limit)
+        if self.runner is not None and self.runner.name != "local":
+            return self._run_on(self.runner, ids)
         for done, doc_id in enumerate(ids, start=1):
             doc = self.store.get_document(doc_id)
             try:
@@ -82,4 +104,25 @@ class Analyzer:
             self.store.save_analysis(analysis)
             self.analyzed += 1
             self.progress(done, len(ids))
+        return {"analyzed": self.analyzed, "rejected": self.rejected, "pending": len(ids) - self.analyzed - self.rejected}
+
+    def _run_on(self, runner, ids: list[int], size: int = 16) -> dict:
+        def chunks():
+            for start in range(0, len(ids), size):
+                yield [(doc_id, self.store.get_document(doc_id)) for doc_id in ids[start:start + size]]
+
+        done = 0
+        for results in runner.map(analyze_chunk, chunks(), (self.settings, self.checkworthiness)):
+            for result in results:
+                done += 1
+                if isinstance(result, Analysis):
+                    self.store.save_analysis(result)
+                    self.analyzed += 1
+                else:
+                    doc_id, reason, detail = result
+                    if self.debug:
+                        raise RuntimeError(f"analysis failed for document {doc_id}: {reason} {detail}")
+                    self.store.add_rejection(Rejection(f"document:{doc_id}", "extract", reason, detail))
+                    self.rejected += 1
+                self.progress(done, len(ids))
         return {"analyzed": self.analyzed, "rejected": self.rejected, "pending": len(ids) - self.analyzed - self.rejected}

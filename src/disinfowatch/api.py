@@ -37,11 +37,19 @@ def store(settings: Settings) -> Iterator[Store]:
         opened.close()
 
 
+def runner(settings: Settings):
+    """The runner the settings name (``runner``, ``workers``, ``scheduler``): a context manager."""
+    from .runners import get_runner
+
+    return get_runner(settings.runner, workers=settings.workers, address=settings.scheduler)
+
+
 def ingest(targets: Iterable[str], settings: Settings, *, source: str | None = None, all_sources: bool = False,
            debug: bool = False, progress=None) -> IngestReport:
-    """Ingest files, directories and URLs (and, with ``all_sources``, every active source)."""
-    with store(settings) as st:
-        ingester = Ingester(st, settings, debug=debug, progress=progress)
+    """Ingest files, directories and URLs (and, with ``all_sources``, every active source); the
+    cleaning runs on the settings' runner."""
+    with store(settings) as st, runner(settings) as engine:
+        ingester = Ingester(st, settings, debug=debug, progress=progress, runner=engine)
         try:
             ingester.ingest(targets, source)
             if all_sources:
@@ -60,14 +68,40 @@ def analyze(settings: Settings, *, limit: int | None = None, checkworthiness: bo
     analysed document again, after the catalogue changed)."""
     from .analyze import Analyzer, default_scorer
 
-    with store(settings) as st:
+    with store(settings) as st, runner(settings) as engine:
         analyzer = Analyzer(st, settings, scorer=default_scorer() if checkworthiness else None, debug=debug,
-                            progress=progress)
+                            progress=progress, runner=engine, checkworthiness=checkworthiness)
         result = analyzer.run(limit)
         if match:
             result["matching"] = _match(st, settings, limit=limit, rematch=rematch, debug=debug)
         if verify:
             result["verification"] = _verify(st, settings, limit=limit, debug=debug)
+        return result
+
+
+def analyze_shards(settings: Settings, inputs: Iterable[str], output: str | Path, *, checkworthiness: bool = True,
+                   match: bool = True, progress=None) -> dict:
+    """Batch mode: analyse input shards (Parquet, JSON Lines, WARC) into output shards on the
+    settings' runner, resumably; the catalogue to match against is the store's."""
+    from . import batch
+
+    with store(settings) as st:
+        context = batch.context_from_store(st, settings, checkworthiness=checkworthiness, matching=match)
+    with runner(settings) as engine:
+        result = batch.analyze_shards(inputs, output, settings, engine, context, progress=progress)
+    result["runner"], result["workers"] = engine.name, engine.workers
+    return result
+
+
+def load(settings: Settings, folder: str | Path, *, verify: bool = True, progress=None) -> dict:
+    """Put the output shards of batch mode into the store (idempotent), then check the new quotes
+    and claims against the registered primary sources."""
+    from . import batch
+
+    with store(settings) as st:
+        result = batch.load_shards(folder, st, settings, retry_seconds=settings.db_retry_seconds, progress=progress)
+        if verify:
+            result["verification"] = _verify(st, settings)
         return result
 
 

@@ -25,6 +25,19 @@ def _json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")(f)
 
 
+def _runner_options(f):
+    """--runner, --workers, --scheduler: where a batch command's stage functions run."""
+    f = click.option("--scheduler", metavar="ADDRESS", help="With --runner dask: an existing scheduler (tcp://host:8786) "
+                     "instead of a local cluster.")(f)
+    f = click.option("--workers", type=click.IntRange(min=1), help="Worker processes for pool and dask (default: settings, 2).")(f)
+    return click.option("--runner", type=click.Choice(["local", "pool", "dask"]),
+                        help="Run the stages in this process (local), a process pool, or on Dask (default: settings, local).")(f)
+
+
+def _runner_settings(db: str | None, runner: str | None, workers: int | None, scheduler: str | None) -> Settings:
+    return _settings(db, runner=runner, workers=workers, scheduler=scheduler)
+
+
 def _errors(f):
     """Turn library errors into one-line messages (exit 1); --debug shows the traceback instead."""
 
@@ -98,9 +111,11 @@ def _print_report(report: api.IngestReport, as_json: bool) -> None:
 @_db_option
 @click.option("--source", help="Name of the source these items come from (see `sources list`).")
 @click.option("--all-sources", is_flag=True, help="Fetch every active registered source.")
+@_runner_options
 @_json_option
 @_errors
-def ingest(targets: tuple[str, ...], db: str | None, source: str | None, all_sources: bool, as_json: bool) -> None:
+def ingest(targets: tuple[str, ...], db: str | None, source: str | None, all_sources: bool, runner: str | None,
+           workers: int | None, scheduler: str | None, as_json: bool) -> None:
     """Ingest files, directories and URLs: text, HTML, JSONL, CSV, WARC, RSS/Atom, OPML, sitemaps.
 
     \b
@@ -110,7 +125,7 @@ def ingest(targets: tuple[str, ...], db: str | None, source: str | None, all_sou
     """
     if not targets and not all_sources:
         raise click.UsageError("name at least one file, directory or URL, or use --all-sources")
-    settings = _settings(db)
+    settings = _runner_settings(db, runner, workers, scheduler)
     show = sys.stderr.isatty() and not as_json
     progress = (lambda item: click.echo(f"  {item[:100]}", err=True)) if show else None
     report = api.ingest(targets, settings, source=source, all_sources=all_sources,
@@ -127,15 +142,34 @@ def ingest(targets: tuple[str, ...], db: str | None, source: str | None, all_sou
 @click.option("--no-match", is_flag=True, help="Skip matching against narratives and known cases.")
 @click.option("--rematch", is_flag=True, help="Match every analysed document again (after importing cases).")
 @click.option("--no-verify", is_flag=True, help="Skip checking quotes and claims against primary sources.")
+@click.option("--input", "inputs", multiple=True, metavar="SHARDS",
+              help="Batch mode: input shards (Parquet, JSONL, WARC; a glob such as 'shards/*.parquet' or a folder), "
+                   "analysed into --output instead of the store.")
+@click.option("--output", type=click.Path(file_okay=False), help="Batch mode: the folder for the output shards.")
+@_runner_options
 @_json_option
 @_errors
 def analyze(db: str | None, limit: int | None, no_checkworthiness: bool, no_match: bool, rematch: bool,
-            no_verify: bool, as_json: bool) -> None:
+            no_verify: bool, inputs: tuple[str, ...], output: str | None, runner: str | None, workers: int | None,
+            scheduler: str | None, as_json: bool) -> None:
     """Extract sentences, quotes with speakers, claims, countries and check-worthiness from stored
     documents not yet analysed, match them against narratives and known cases (alerts), then check
     quotes and claims against the registered primary sources (`sources primary add`).
-    Resumable: run it again after an interruption."""
-    settings = _settings(db)
+    Resumable: run it again after an interruption.
+
+    \b
+    Batch mode, for big corpora (then `disinfowatch load OUT` puts the results in the store):
+    disinfowatch analyze --input 'shards/*.parquet' --output out/ --runner dask --workers 2
+    """
+    settings = _runner_settings(db, runner, workers, scheduler)
+    if inputs or output:
+        if not (inputs and output):
+            raise click.UsageError("batch mode needs both --input SHARDS and --output FOLDER")
+        from .cli_batch import analyze_batch
+
+        analyze_batch(settings, inputs, output, checkworthiness=not no_checkworthiness, match=not no_match,
+                      as_json=as_json)
+        return
     bar = None
     if sys.stderr.isatty() and not as_json:
         bar = click.progressbar(length=1, label="analysing", file=sys.stderr)
@@ -632,4 +666,4 @@ def cases_show(key_or_id: str, db: str | None, as_json: bool) -> None:
             click.echo(f"  {link.kind:<16} {link.url}" + (f"  (archived: {link.archived})" if link.archived else ""))
 
 
-from . import cli_primary, cli_publish, cli_web  # noqa: E402,F401  (register their commands on `main`)
+from . import cli_batch, cli_primary, cli_publish, cli_web  # noqa: E402,F401  (register their commands on `main`)

@@ -89,6 +89,37 @@ def to_document(page: Page, settings: Settings) -> Document:
 # The driver
 
 
+def page_chunks(items: Iterable[read.Item], size: int, reject: Callable[[Rejection], None]) -> Iterator[list[Page]]:
+    """The pages of ``items`` in lists of ``size`` (for a runner's tasks); rejections go to ``reject``
+    as they come."""
+    chunk: list[Page] = []
+    for item in items:
+        if isinstance(item, Rejection):
+            reject(item)
+            continue
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def documents_of(pages: list[Page], settings: Settings) -> list[tuple[Page, Document | Rejection]]:
+    """:func:`to_document` over a chunk of pages, for a runner: each page with its Document or the
+    Rejection saying why it has none."""
+    out: list[tuple[Page, Document | Rejection]] = []
+    for page in pages:
+        try:
+            out.append((page, to_document(page, settings)))
+        except Rejected as exc:
+            out.append((page, Rejection(page.url, exc.stage, exc.reason, exc.detail, page.source)))
+        except Exception as exc:  # unexpected: recorded per page, the chunk goes on
+            log.exception("unexpected failure on %s", page.url)
+            out.append((page, Rejection(page.url, "clean", f"error:{type(exc).__name__}", str(exc)[:500], page.source)))
+    return out
+
+
 @dataclass
 class IngestReport:
     documents: int = 0  # new documents stored
@@ -107,7 +138,10 @@ class Ingester:
     """Drives ingestion into one store. Not thread-safe; one per run."""
 
     def __init__(self, store, settings: Settings, *, fetcher=None, debug: bool = False,
-                 progress: Callable[[str], None] | None = None):
+                 progress: Callable[[str], None] | None = None, runner=None):
+        """``runner`` (:mod:`disinfowatch.runners`): where :func:`to_document` runs; None: here,
+        one page after the other. Fetching, dedup and every write stay in this process."""
+        self.runner = runner
         self.store = store
         self.settings = settings
         self.archive = Archive(archive_dir(settings))
@@ -141,17 +175,31 @@ class Ingester:
     # -- targets ---------------------------------------------------------------------------
 
     def ingest(self, targets: Iterable[str], source: str | None = None) -> IngestReport:
-        for target in targets:
-            for item in self.expand(target, source):
-                self.consume(item)
+        self._consume_all(item for target in targets for item in self.expand(target, source))
         return self.report
 
     def ingest_sources(self, sources: Iterable[Source]) -> IngestReport:
-        for src in sources:
-            if src.active:
-                for item in self.expand(src.url, src.name):
-                    self.consume(item)
+        self._consume_all(item for src in sources if src.active for item in self.expand(src.url, src.name))
         return self.report
+
+    def _consume_all(self, items: Iterable[read.Item]) -> None:
+        if self.runner is None or self.runner.name == "local":
+            for item in items:
+                self.consume(item)
+            return
+        for results in self.runner.map(documents_of, self._page_chunks(items), self.settings):
+            for page, outcome in results:
+                self.progress(page.url)
+                if isinstance(outcome, Rejection):
+                    self.reject(outcome)
+                    continue
+                self._archive(page)
+                if outcome.source is None:
+                    outcome = replace(outcome, source=self.source_for(outcome.canonical_url or outcome.url))
+                self._store(outcome)
+
+    def _page_chunks(self, items: Iterable[read.Item], size: int = 16) -> Iterator[list[Page]]:
+        return page_chunks(items, size, self.reject)
 
     def expand(self, target: str, source: str | None) -> Iterator[read.Item]:
         if target.startswith(("http://", "https://")):

@@ -18,7 +18,7 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 from urllib.parse import urljoin
 
 from .errors import Rejected
@@ -137,13 +137,15 @@ def read_csv(data: bytes, origin: str, source: str | None = None) -> Iterator[It
         yield Rejection(origin, "read", "bad-csv", str(exc)[:200], source)
 
 
-def read_warc(data: bytes, origin: str, max_bytes: int, source: str | None = None) -> Iterator[Item]:
+def read_warc(data: bytes | BinaryIO, origin: str, max_bytes: int, source: str | None = None) -> Iterator[Item]:
+    """The HTML responses of a WARC (bytes, or an open binary file read as a stream)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     seen = 0
     try:
-        for index, record in enumerate(ArchiveIterator(io.BytesIO(data))):
+        stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
+        for index, record in enumerate(ArchiveIterator(stream)):
             seen += record.rec_type in ("warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion")
             if record.rec_type != "response":
                 continue  # request, metadata, warcinfo: not content

@@ -73,6 +73,11 @@ class Settings:
     verify_days_after: int = 2  # ... and this many days newer (time zones, a date given as a month)
     verify_nli: str | None = None  # optional: directory of a local cross-encoder NLI model (see nli.py)
     verify_nli_threshold: float = 0.8  # its contradiction probability that makes a rendering divergent
+    # Runners (disinfowatch.runners): where the stage functions run
+    runner: str = "local"  # local | pool | dask
+    workers: int = 2  # processes for pool and for the local dask cluster
+    scheduler: str | None = None  # an existing dask scheduler ("tcp://host:8786") instead of a local cluster
+    db_retry_seconds: float = 120.0  # batch writes are retried this long while the database is unreachable
     # Publishing
     public_url: str = "http://127.0.0.1:8000"  # where the public case pages are (in feeds, ClaimReview, digests)
     publisher_name: str = "disinfowatch"  # the organisation named as ClaimReview author and feed author
@@ -114,7 +119,7 @@ def _calibration() -> dict:
 
 
 _FIELDS = {f.name: f for f in fields(Settings)}
-_OPTIONAL_PATHS = {"archive_dir", "cache_dir", "verify_nli", "notify_webhook", "notify_smtp_host", "notify_smtp_user",
+_OPTIONAL_PATHS = {"scheduler", "archive_dir", "cache_dir", "verify_nli", "notify_webhook", "notify_smtp_host", "notify_smtp_user",
                    "notify_smtp_password"}
 
 
@@ -179,6 +184,10 @@ def _validate(s: Settings) -> None:
             raise ConfigError(key, f"must be at least 1, got {getattr(s, key)!r}")
     if not 0.0 < s.near_duplicate_threshold <= 1.0:
         raise ConfigError("near_duplicate_threshold", f"must be in (0, 1], got {s.near_duplicate_threshold!r}")
+    if s.runner not in ("local", "pool", "dask"):
+        raise ConfigError("runner", f"expected local, pool or dask, got {s.runner!r}")
+    if s.workers < 1:
+        raise ConfigError("workers", f"must be at least 1, got {s.workers!r}")
     if not (s.db.startswith("sqlite:") or s.db.startswith("postgresql")):
         raise ConfigError("db", f"expected sqlite:///PATH or postgresql://..., got {s.db!r}")
     from .language import check_languages  # local import: language loads lingua lazily

@@ -1,6 +1,7 @@
 """Synthetic multilingual news pages, for benchmarks and scale tests (not for quality claims).
 
-    python -m disinfowatch.demo.generate OUT_DIR N [SEED]
+    python -m disinfowatch.demo.generate OUT_DIR N [SEED]             # HTML files
+    python -m disinfowatch.demo.generate --shards OUT_DIR N [SEED]    # Parquet shards of 1,000 for batch mode
 
 Pages are deterministic for a seed, wrapped in realistic site chrome (navigation, cookie banner,
 ad slots, related links, share bar, footer, scripts, JSON-LD), and about 5% are exact
@@ -15,6 +16,7 @@ import random
 import sys
 from pathlib import Path
 
+LANGUAGES = ("nb", "en", "ru", "uk", "de", "sv", "fr", "pl")
 SITES = [("Nordlys Nyheter", "nordlys.example", "nb"), ("Baltic Ledger", "ledger.example", "en"),
          ("Вести Севера", "vesti-severa.example", "ru"), ("Голос Прикордоння", "holos.example", "uk"),
          ("Rheinischer Bote", "bote.example", "de"), ("Östersjöposten", "ostersjo.example", "sv"),
@@ -189,15 +191,11 @@ def _article(rng: random.Random, lang: str) -> tuple[str, list[str]]:
     return title, paragraphs
 
 
-def generate_corpus(out_dir: Path, n: int, *, seed: int = 0,
-                    languages: tuple[str, ...] = ("nb", "en", "ru", "uk", "de", "sv", "fr", "pl")) -> list[Path]:
-    """Write ``n`` pages to ``out_dir`` (created); return their paths."""
+def generate_pages(n: int, *, seed: int = 0, languages: tuple[str, ...] = LANGUAGES):
+    """``n`` pages as (url, site name, html), deterministic for ``seed``."""
     rng = random.Random(seed)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     sites = [s for s in SITES if s[2] in languages]
     made: list[tuple[str, list[str], tuple]] = []
-    paths = []
     for i in range(n):
         roll = rng.random()
         if made and roll < 0.05:  # exact republication on another site
@@ -214,15 +212,57 @@ def generate_corpus(out_dir: Path, n: int, *, seed: int = 0,
             made.append((title, paragraphs, site))
         name, host, lang = site
         date = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(6, 22):02d}:00:00+01:00"
-        page = news_page(title, paragraphs, date=date, author=f"Redaksjon {rng.randint(1, 40)}",
-                         canonical_url=f"https://{host}/news/{i}", site_name=name, lang=lang)
+        url = f"https://{host}/news/{i}"
+        yield url, name, news_page(title, paragraphs, date=date, author=f"Redaksjon {rng.randint(1, 40)}",
+                                   canonical_url=url, site_name=name, lang=lang)
+
+
+def generate_corpus(out_dir: Path, n: int, *, seed: int = 0, languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
+    """Write ``n`` pages to ``out_dir`` (created) as HTML files; return their paths."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, (_, _, page) in enumerate(generate_pages(n, seed=seed, languages=languages)):
         path = out_dir / f"page-{i:06d}.html"
         path.write_text(page, encoding="utf-8")
         paths.append(path)
     return paths
 
 
+def generate_shards(out_dir: Path, n: int, *, per_shard: int = 1000, seed: int = 0, fmt: str = "parquet",
+                    languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
+    """Write ``n`` pages as shards of ``per_shard`` records (``url``, ``html``, ``source``), Parquet
+    or JSON Lines, for batch mode (``disinfowatch analyze --input``); return their paths."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows, paths = [], []
+
+    def flush() -> None:
+        path = out_dir / f"shard-{len(paths):05d}.{fmt}"
+        if fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.Table.from_pylist(rows), str(path))
+        else:
+            path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        paths.append(path)
+        rows.clear()
+
+    for url, name, page in generate_pages(n, seed=seed, languages=languages):
+        rows.append({"url": url, "html": page, "source": name})
+        if len(rows) >= per_shard:
+            flush()
+    if rows:
+        flush()
+    return paths
+
+
 if __name__ == "__main__":  # pragma: no cover
-    if len(sys.argv) < 3:
-        sys.exit("usage: python -m disinfowatch.demo.generate OUT_DIR N [SEED]")
-    generate_corpus(Path(sys.argv[1]), int(sys.argv[2]), seed=int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    args = sys.argv[1:]
+    shards = bool(args) and args[0] == "--shards"
+    args = args[1:] if shards else args
+    if len(args) < 2:
+        sys.exit("usage: python -m disinfowatch.demo.generate [--shards] OUT_DIR N [SEED]")
+    make = generate_shards if shards else generate_corpus
+    make(Path(args[0]), int(args[1]), seed=int(args[2]) if len(args) > 2 else 0)

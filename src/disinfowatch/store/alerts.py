@@ -55,25 +55,8 @@ class AlertVerbs:
         """Replace the document's open alerts of the matching kinds with ``alerts`` and mark it
         matched with ``version``, in one transaction. Alerts an analyst decided on are kept (an
         alert for the same item and target is not raised again). Returns how many were added."""
-        alerts = list(alerts)
-        kinds = sorted({"narrative", "case"} | {a.kind for a in alerts})
-        al = t.alerts
-        added = 0
         with self._write, self.engine.begin() as conn:
-            conn.execute(al.delete().where(al.c.document_id == document_id, al.c.status == "open",
-                                           al.c.kind.in_(kinds)))
-            decided = {(r.item_kind, r.item_id, r.kind, r.target) for r in conn.execute(
-                sa.select(al.c.item_kind, al.c.item_id, al.c.kind, al.c.target).where(al.c.document_id == document_id))}
-            where = _document_fields(conn, document_id)
-            rows = [dict(kind=a.kind, item_kind=a.item_kind, item_id=a.item_id, document_id=a.document_id, **where,
-                         target=a.target, score=a.score, level=a.level,
-                         status="open", evidence=json.dumps(a.evidence, ensure_ascii=False), created_at=utcnow())
-                    for a in alerts if (a.item_kind, a.item_id, a.kind, a.target) not in decided]
-            if rows:
-                conn.execute(al.insert(), rows)
-                added = len(rows)
-            conn.execute(t.analyses.update().where(t.analyses.c.document_id == document_id).values(matched=version))
-        return added
+            return _save_alerts(conn, document_id, alerts, version)
 
     def alerts(self, *, status: str | None = "open", kind: str | None = None, level: str | None = None,
                document_id: int | None = None, limit: int | None = 50) -> list[dict]:
@@ -136,3 +119,25 @@ def _context(text: str, start: int, end: int, width: int = 160) -> str:
         space = text.rfind(" ", end, right)
         right = space if space != -1 else right
     return ("…" if left > 0 else "") + text[left:right].strip() + ("…" if right < len(text) else "")
+
+
+def _save_alerts(conn, document_id: int, alerts: Iterable[Alert], version: str) -> int:
+    """:meth:`AlertVerbs.save_alerts` inside a transaction the caller holds."""
+    alerts = list(alerts)
+    kinds = sorted({"narrative", "case"} | {a.kind for a in alerts})
+    al = t.alerts
+    added = 0
+    conn.execute(al.delete().where(al.c.document_id == document_id, al.c.status == "open",
+                                   al.c.kind.in_(kinds)))
+    decided = {(r.item_kind, r.item_id, r.kind, r.target) for r in conn.execute(
+        sa.select(al.c.item_kind, al.c.item_id, al.c.kind, al.c.target).where(al.c.document_id == document_id))}
+    where = _document_fields(conn, document_id)
+    rows = [dict(kind=a.kind, item_kind=a.item_kind, item_id=a.item_id, document_id=a.document_id, **where,
+                 target=a.target, score=a.score, level=a.level,
+                 status="open", evidence=json.dumps(a.evidence, ensure_ascii=False), created_at=utcnow())
+            for a in alerts if (a.item_kind, a.item_id, a.kind, a.target) not in decided]
+    if rows:
+        conn.execute(al.insert(), rows)
+        added = len(rows)
+    conn.execute(t.analyses.update().where(t.analyses.c.document_id == document_id).values(matched=version))
+    return added

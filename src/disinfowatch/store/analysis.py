@@ -39,29 +39,8 @@ class AnalysisVerbs:
 
     def save_analysis(self, analysis: Analysis) -> None:
         """Replace a document's analysis in one transaction (so re-running never duplicates)."""
-        doc = analysis.document_id
-        scores = analysis.checkworthiness or (None,) * len(analysis.sentences)
         with self._write, self.engine.begin() as conn:
-            for table in _PARTS:
-                conn.execute(table.delete().where(table.c.document_id == doc))
-            conn.execute(t.analyses.delete().where(t.analyses.c.document_id == doc))
-            # The items are new rows now: open alerts on the old ones go (matching runs again);
-            # decided alerts stay, their evidence carries the text they were about.
-            conn.execute(t.alerts.delete().where(t.alerts.c.document_id == doc, t.alerts.c.status == "open"))
-            conn.execute(t.verifications.delete().where(t.verifications.c.document_id == doc))
-            if analysis.sentences:
-                conn.execute(t.sentences.insert(), [
-                    dict(document_id=doc, idx=s.index, start=s.start, end=s.end, language=s.language,
-                         language_score=s.language_score, paragraph=s.paragraph, checkworthiness=score)
-                    for s, score in zip(analysis.sentences, scores)])
-            if analysis.quotes:
-                conn.execute(t.quotes.insert(), [dict(document_id=doc, **q.__dict__) for q in analysis.quotes])
-            if analysis.claims:
-                conn.execute(t.claims.insert(), [dict(document_id=doc, **c.__dict__) for c in analysis.claims])
-            if analysis.mentions:
-                conn.execute(t.mentions.insert(), [dict(document_id=doc, **m.__dict__) for m in analysis.mentions])
-            conn.execute(t.analyses.insert().values(document_id=doc, version=analysis.version,
-                                                    countries=json.dumps(list(analysis.countries)), analyzed_at=utcnow()))
+            _save_analysis(conn, analysis)
 
     def get_analysis(self, document_id: int) -> Analysis | None:
         with self.engine.connect() as conn:
@@ -98,3 +77,29 @@ class AnalysisVerbs:
         with self.engine.connect() as conn:
             for row in conn.execute(query):
                 yield dict(row._mapping)
+
+
+def _save_analysis(conn, analysis: Analysis) -> None:
+    """:meth:`AnalysisVerbs.save_analysis` inside a transaction the caller holds."""
+    doc = analysis.document_id
+    scores = analysis.checkworthiness or (None,) * len(analysis.sentences)
+    for table in _PARTS:
+        conn.execute(table.delete().where(table.c.document_id == doc))
+    conn.execute(t.analyses.delete().where(t.analyses.c.document_id == doc))
+    # The items are new rows now: open alerts on the old ones go (matching runs again);
+    # decided alerts stay, their evidence carries the text they were about.
+    conn.execute(t.alerts.delete().where(t.alerts.c.document_id == doc, t.alerts.c.status == "open"))
+    conn.execute(t.verifications.delete().where(t.verifications.c.document_id == doc))
+    if analysis.sentences:
+        conn.execute(t.sentences.insert(), [
+            dict(document_id=doc, idx=s.index, start=s.start, end=s.end, language=s.language,
+                 language_score=s.language_score, paragraph=s.paragraph, checkworthiness=score)
+            for s, score in zip(analysis.sentences, scores)])
+    if analysis.quotes:
+        conn.execute(t.quotes.insert(), [dict(document_id=doc, **q.__dict__) for q in analysis.quotes])
+    if analysis.claims:
+        conn.execute(t.claims.insert(), [dict(document_id=doc, **c.__dict__) for c in analysis.claims])
+    if analysis.mentions:
+        conn.execute(t.mentions.insert(), [dict(document_id=doc, **m.__dict__) for m in analysis.mentions])
+    conn.execute(t.analyses.insert().values(document_id=doc, version=analysis.version,
+                                            countries=json.dumps(list(analysis.countries)), analyzed_at=utcnow()))

@@ -446,6 +446,69 @@ class Store(AnalysisVerbs, VectorVerbs, CatalogueVerbs, AlertVerbs, PrimaryVerbs
                 conn.execute(r.update().where(r.c.item == rej.item, r.c.stage == rej.stage, r.c.reason == rej.reason)
                              .values(detail=rej.detail, at=values["at"]))
 
+    def add_rejections(self, rejections: Iterable[Rejection]) -> int:
+        """:meth:`add_rejection` for many, in one transaction; how many were given."""
+        r, count = t.rejections, 0
+        with self._writing() as conn:
+            for rej in rejections:
+                values = dict(item=rej.item, stage=rej.stage, reason=rej.reason, detail=rej.detail, source=rej.source,
+                              at=_utc(rej.at))
+                if self._insert_ignore(conn, r, values, ["item", "stage", "reason"]) is None:
+                    conn.execute(r.update().where(r.c.item == rej.item, r.c.stage == rej.stage,
+                                                  r.c.reason == rej.reason).values(detail=rej.detail, at=values["at"]))
+                count += 1
+        return count
+
+    def add_analysed(self, rows: list[dict], index, match_version: str) -> dict:
+        """Documents analysed elsewhere (batch output rows: the documents table's columns plus
+        ``analysis`` and ``alerts`` as JSON) in one transaction: a document whose content hash is
+        stored, or a near-duplicate of one in ``index``, becomes an appearance of it; the others are
+        stored with their analysis and alerts. Idempotent: loading the rows again adds nothing.
+        ``index`` learns the new documents only once the transaction is committed."""
+        from ..analyze import VERSION
+        from ..batch import analysis_from_json, document_of
+        from ..records import Alert
+        from .alerts import _save_alerts
+        from .analysis import _save_analysis
+
+        d = t.documents
+        counts = {"documents": 0, "duplicates": 0, "alerts": 0}
+        learned: list[tuple[int, bytes]] = []
+        pending = type(index)(index.threshold, index.num_perm)  # this transaction's documents
+        with self._writing() as conn:
+            for row in rows:
+                doc = document_of(row)
+                existing = conn.execute(sa.select(d.c.id).where(d.c.content_hash == doc.content_hash)).scalar()
+                if existing is None and row.get("minhash"):
+                    near = index.nearest(row["minhash"]) or pending.nearest(row["minhash"])
+                    if near is not None:
+                        self._appearance(conn, near[0], doc.url, doc.source, "near-duplicate", round(near[1], 4))
+                        counts["duplicates"] += 1
+                        continue
+                if existing is not None:
+                    self._appearance(conn, existing, doc.url, doc.source, "exact-duplicate", 1.0)
+                    counts["duplicates"] += 1
+                    continue
+                doc_id, _ = self._add_document(conn, doc, row.get("minhash"))
+                analysis = analysis_from_json(doc_id, doc.text, json.loads(row["analysis"]))
+                if analysis.version != VERSION:
+                    raise StoreError(f"{row['item']}: analysed with {analysis.version}, this version is {VERSION}; "
+                                     "analyse the shards again")
+                _save_analysis(conn, analysis)
+                ids = {kind: list(conn.execute(sa.select(table.c.id).where(table.c.document_id == doc_id)
+                                               .order_by(table.c.id)).scalars())
+                       for kind, table in (("sentence", t.sentences), ("claim", t.claims), ("quote", t.quotes))}
+                alerts = [Alert(a["kind"], a["item_kind"], ids[a["item_kind"]][a["item_index"]], doc_id, a["target"],
+                                a["score"], a["level"], a["evidence"]) for a in json.loads(row["alerts"] or "[]")]
+                counts["alerts"] += _save_alerts(conn, doc_id, alerts, match_version)
+                counts["documents"] += 1
+                if row.get("minhash"):
+                    learned.append((doc_id, row["minhash"]))
+                    pending.add(doc_id, row["minhash"])
+        for doc_id, signature in learned:
+            index.add(doc_id, signature)
+        return counts
+
     def rejections(self, stage: str | None = None, limit: int = 100) -> list[Rejection]:
         """The latest rejections (of one ``stage`` if given), newest first."""
         r = t.rejections
@@ -459,3 +522,4 @@ class Store(AnalysisVerbs, VectorVerbs, CatalogueVerbs, AlertVerbs, PrimaryVerbs
     def count_rejections(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(t.rejections)).scalar_one()
+
