@@ -11,7 +11,8 @@ quote or a claim in most), written as JSON Lines shards of 5,000, with 2% exact 
 batch mode on the process pool (``--workers``, default 2): ``analyze --input`` then ``load``, as a
 team would backfill an archive. By default the check-worthiness model is off (``--checkworthiness``
 turns it on; on two cores it embeds about 50 sentences a second, so 100,000 documents take hours)
-and matching runs against the bundled catalogue (it embeds the claims and quotes only). Peak memory
+and matching runs against the bundled catalogue (it embeds the claims and quotes only; ``--no-match``
+leaves the analysis at extraction, which is what fits 100,000 documents in minutes). Peak memory
 is the driver's and the largest worker's resident set. On PostgreSQL a fresh database is created
 and dropped.
 """
@@ -99,7 +100,8 @@ def one_store(db: str, corpus: Path, tmp: Path, expected: dict, args) -> None:
     settings = load(overrides={"db": db, "archive_dir": str(tmp / f"archive-{uuid.uuid4().hex[:6]}"),
                                "min_document_chars": 20})
     store = open_store(db)
-    context = batch.context_from_store(store, settings, checkworthiness=args.checkworthiness)
+    context = batch.context_from_store(store, settings, checkworthiness=args.checkworthiness,
+                                       matching=not args.no_match)
     out = tmp / f"out-{uuid.uuid4().hex[:6]}"
     start = time.perf_counter()
     with get_runner("pool", workers=args.workers) as runner:
@@ -149,6 +151,7 @@ def main() -> None:
                         help="a PostgreSQL server's admin URL ('' to skip); a scratch database is made and dropped")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--checkworthiness", action="store_true", help="also score every sentence (slow on CPU)")
+    parser.add_argument("--no-match", action="store_true", help="skip matching (it embeds every claim and quote)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)

