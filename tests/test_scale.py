@@ -382,3 +382,25 @@ def test_postgresql_backup_and_restore_round_trip(pg_url, pg_admin, tmp_path):
     assert _counts(pg_url)["documents"] == 6
     wrong = cli.invoke(main, ["restore", str(tmp_path / "pg.tar"), "--db", f"sqlite:///{tmp_path / 'x.db'}"], env=env)
     assert wrong.exit_code == 1 and "postgresql store" in wrong.output
+
+
+def test_output_made_another_way_is_redone_and_unmatched_output_stays_pending(tmp_path):
+    folder = tmp_path / "in"
+    generate_shards(folder, 12, per_shard=6, seed=14)
+    settings = _settings(tmp_path)
+    out = folder / "out"  # inside the input folder: its own shards must not be read as input
+    plain = batch.Context(settings, checkworthiness=False)
+    with get_runner("local") as runner:
+        first = batch.analyze_shards([str(folder)], out, settings, runner, plain)
+        again = batch.analyze_shards([str(folder)], out, settings, runner, plain)
+        scored = batch.analyze_shards([str(folder)], out, settings, runner, batch.Context(settings))
+    assert (first["shards"], again["skipped"], again["shards"]) == (2, 2, 0)
+    assert scored["shards"] == 2 and scored["skipped"] == 0  # check-worthiness on: not the same output
+    with get_runner("local") as runner:
+        batch.analyze_shards([str(folder)], out, settings, runner, plain)  # back to unmatched output
+    store = open_store(settings.db)
+    loaded = batch.load_shards(out, store, settings)
+    assert loaded["documents"] >= 10
+    # Not matched in batch mode: the store's matcher still has them to do.
+    assert len(store.documents_to_match("match-1")) == loaded["documents"]
+    store.close()

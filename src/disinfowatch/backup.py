@@ -40,10 +40,23 @@ def _sqlite_path(db: str) -> Path:
     return Path(database)
 
 
-def _libpq_url(db: str) -> str:
-    """The URL as libpq tools take it (no SQLAlchemy driver suffix)."""
+def _libpq(db: str) -> tuple[str, dict]:
+    """The URL as libpq tools take it (no driver suffix, no password: that goes in the child's
+    environment, out of the process list) and the environment to run them in."""
     url = make_url(db).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    return url.set(password=None).render_as_string(hide_password=False), env
+
+
+def _run(command: list[str], env: dict, what: str) -> None:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=3600, env=env)
+    except subprocess.TimeoutExpired:
+        raise StoreError(f"{what} did not finish within an hour") from None
+    if done.returncode != 0:
+        raise StoreError(f"{what} failed: {done.stderr.strip()[:500]}")
 
 
 def _tool(name: str) -> str:
@@ -68,35 +81,49 @@ def backup(settings: Settings, target: str | Path, *, archive: bool = True) -> d
             database = work / "store.db"
             src, dst = sqlite3.connect(str(source), timeout=60), sqlite3.connect(str(database))
             try:
-                src.backup(dst, pages=1024)  # online: a consistent snapshot while others write
+                src.backup(dst, pages=-1)  # online, in one step: a consistent snapshot while others write
             finally:
                 src.close()
                 dst.close()
         else:
             database = work / "store.pgdump"
-            done = subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={database}",
-                                   f"--dbname={_libpq_url(settings.db)}"], capture_output=True, text=True, timeout=3600)
-            if done.returncode != 0:
-                raise StoreError(f"pg_dump failed: {done.stderr.strip()[:500]}")
+            url, env = _libpq(settings.db)
+            _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", f"--file={database}",
+                  f"--dbname={url}"], env, "pg_dump")
         manifest = {"format": FORMAT, "dialect": dialect, "database": database.name,
                     "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "archive": archive}
         mode = "w:gz" if target.name.endswith((".gz", ".tgz")) else "w"
         partial = target.with_name(target.name + ".partial")
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(partial, mode) as tar:
-            data = json.dumps(manifest, indent=2).encode("utf-8")
-            info = tarfile.TarInfo("manifest.json")
-            info.size, info.mtime = len(data), int(datetime.now().timestamp())
-            tar.addfile(info, io.BytesIO(data))
-            tar.add(database, arcname=database.name)
-            folder = archive_dir(settings)
-            if archive and folder.is_dir():
-                for path in sorted(folder.rglob("*")):
-                    if path.is_file():
-                        tar.add(path, arcname=f"archive/{path.relative_to(folder).as_posix()}")
-                        files += 1
+        try:
+            files = _write_tar(partial, mode, manifest, database, archive_dir(settings) if archive else None)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         os.replace(partial, target)
     return {"file": str(target), "dialect": dialect, "archived_files": files, "bytes": target.stat().st_size}
+
+
+def _write_tar(partial: Path, mode: str, manifest: dict, database: Path, folder: Path | None) -> int:
+    """The manifest, the database and the archive's files (those a writer is still writing, named
+    .tmp-*, or gone by the time they are read, are left out: they are not evidence yet)."""
+    files = 0
+    with tarfile.open(partial, mode) as tar:
+        data = json.dumps(manifest, indent=2).encode("utf-8")
+        info = tarfile.TarInfo("manifest.json")
+        info.size, info.mtime = len(data), int(datetime.now().timestamp())
+        tar.addfile(info, io.BytesIO(data))
+        tar.add(database, arcname=database.name)
+        if folder is not None and folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if not path.is_file() or path.name.startswith(".tmp-"):
+                    continue
+                try:
+                    tar.add(path, arcname=f"archive/{path.relative_to(folder).as_posix()}")
+                except FileNotFoundError:
+                    continue
+                files += 1
+    return files
 
 
 def restore(settings: Settings, source: str | Path, *, force: bool = False) -> dict:
@@ -112,8 +139,12 @@ def restore(settings: Settings, source: str | Path, *, force: bool = False) -> d
     with tar, tempfile.TemporaryDirectory() as tmp:
         try:
             manifest = json.load(tar.extractfile("manifest.json"))
-        except (KeyError, ValueError, TypeError) as exc:
+            if not isinstance(manifest, dict):
+                raise ValueError("not an object")
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise InvalidAction(f"{source} is not a disinfowatch backup (no readable manifest.json: {exc})") from None
+        if manifest.get("database") not in ("store.db", "store.pgdump"):
+            raise InvalidAction(f"{source}: the manifest names no database of this program")
         if manifest.get("format") != FORMAT:
             raise InvalidAction(f"backup format {manifest.get('format')!r}; this version reads {FORMAT}")
         if manifest["dialect"] != dialect:
@@ -126,6 +157,8 @@ def restore(settings: Settings, source: str | Path, *, force: bool = False) -> d
         tar.extractall(tmp, members=members, filter="data")
         work = Path(tmp)
         database = work / manifest["database"]
+        if not database.is_file():
+            raise InvalidAction(f"{source} holds no {manifest['database']}: the backup is incomplete")
         if dialect == "sqlite":
             target = _sqlite_path(settings.db)
             if target.exists() and not force:
@@ -137,11 +170,9 @@ def restore(settings: Settings, source: str | Path, *, force: bool = False) -> d
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
             os.replace(partial, target)
         else:
-            done = subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                                   f"--dbname={_libpq_url(settings.db)}", str(database)],
-                                  capture_output=True, text=True, timeout=3600)
-            if done.returncode != 0:
-                raise StoreError(f"pg_restore failed: {done.stderr.strip()[:500]}")
+            url, env = _libpq(settings.db)
+            _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl", "--single-transaction",
+                  f"--dbname={url}", str(database)], env, "pg_restore")
         files = 0
         folder = archive_dir(settings)
         for path in sorted((work / "archive").rglob("*")) if (work / "archive").is_dir() else []:

@@ -62,6 +62,18 @@ class Context:
     checkworthiness: bool = True
     _catalogue: object = field(default=None, repr=False, compare=False)
 
+    def recipe(self) -> dict:
+        """How shards are analysed with this context: part of each done marker, so output made
+        another way (another analysis version, matching on or off, another catalogue) is redone."""
+        import hashlib
+
+        from .analyze import VERSION
+
+        catalogue = hashlib.sha256("\n".join(f"{t.kind}:{t.target}:{t.text}" for t in self.targets or ())
+                                   .encode("utf-8")).hexdigest()[:16] if self.targets else None
+        return {"analysis": VERSION, "matching": match.VERSION if self.targets else None,
+                "checkworthiness": self.checkworthiness, "embedder": self.embedder_id or None, "catalogue": catalogue}
+
     def catalogue(self):
         """Built on first use in each worker (the ranker's indexes are not sent over the wire)."""
         if self._catalogue is None and self.targets:
@@ -193,8 +205,9 @@ def analysis_from_json(document_id: int, text: str, data: dict) -> Analysis:
 # -- reading input shards ------------------------------------------------------------------------
 
 
-def expand_inputs(patterns: Iterable[str]) -> list[Path]:
-    """The shard files named by paths, folders and glob patterns, sorted, each once."""
+def expand_inputs(patterns: Iterable[str], exclude: Path | None = None) -> list[Path]:
+    """The shard files named by paths, folders and glob patterns, sorted, each once (by resolved
+    path), none inside ``exclude`` (the output folder)."""
     found: list[Path] = []
     for pattern in patterns:
         matches = sorted(glob.glob(pattern, recursive=True)) or [pattern]
@@ -206,7 +219,9 @@ def expand_inputs(patterns: Iterable[str]) -> list[Path]:
                 found.append(path)
             else:
                 raise InvalidAction(f"no input shard matches {pattern!r}")
-    return list(dict.fromkeys(found))
+    unique = {p.resolve(): p for p in found}
+    skip = exclude.resolve() if exclude is not None else None
+    return [p for resolved, p in unique.items() if skip is None or skip not in resolved.parents]
 
 
 def read_shard(path: Path, settings: Settings) -> Iterator[Page | Rejection]:
@@ -294,17 +309,20 @@ def analyze_shards(inputs: Iterable[str], output: str | Path, settings: Settings
     out.mkdir(parents=True, exist_ok=True)
     totals = {"shards": 0, "skipped": 0, "documents": 0, "rejected": 0, "seconds": {}}
     todo: list[tuple[Path, str]] = []
-    for path, name in _out_names(expand_inputs(inputs)).items():
+    recipe = context.recipe()
+    fingerprints: dict[str, dict] = {}
+    for path, name in _out_names(expand_inputs(inputs, exclude=out)).items():
         marker = out / f"{name}.done.json"
         try:
             done = json.loads(marker.read_text(encoding="utf-8")) if marker.exists() else {}
         except (OSError, ValueError):
             done = {}
-        fingerprint = _fingerprint(path)
+        fingerprint = {**_fingerprint(path), "recipe": recipe}  # taken before reading begins
         if done and {k: done.get(k) for k in fingerprint} == fingerprint:
             totals["skipped"] += 1
         else:
             todo.append((path, name))
+            fingerprints[name] = fingerprint
     read_rejections: dict[str, list[Rejection]] = {name: [] for _, name in todo}
 
     def tasks() -> Iterator[tuple[str, list[Page]]]:
@@ -315,21 +333,35 @@ def analyze_shards(inputs: Iterable[str], output: str | Path, settings: Settings
 
     paths = dict((name, path) for path, name in todo)
     shard: _OutShard | None = None
-    for name, rows in runner.map(analyze_tagged, tasks(), context):
-        if shard is None or shard.name != name:
-            shard = _OutShard(out, name)
-        if rows is not None:
-            shard.add(rows)
-            continue
-        counts = shard.finish(read_rejections.pop(name), _fingerprint(paths[name]))
-        totals["shards"] += 1
-        totals["documents"] += counts["documents"]
-        totals["rejected"] += counts["rejected"]
-        for stage, value in counts["seconds"].items():
-            totals["seconds"][stage] = totals["seconds"].get(stage, 0.0) + value
-        shard = None
-        if progress:
-            progress(paths[name], counts)
+    try:
+        for name, rows in runner.map(analyze_tagged, tasks(), context):
+            if shard is None or shard.name != name:
+                if shard is not None:
+                    raise RuntimeError(f"results of {name} came before the end of {shard.name}")
+                shard = _OutShard(out, name)
+            if rows is not None:
+                shard.add(rows)
+                continue
+            fingerprint = fingerprints[name]
+            try:
+                unchanged = _fingerprint(paths[name]) == {k: v for k, v in fingerprint.items() if k != "recipe"}
+            except OSError:
+                unchanged = False
+            if not unchanged:
+                log.warning("%s changed or went away while it was read; its output is kept, not marked done",
+                            paths[name])
+            counts = shard.finish(read_rejections.pop(name), fingerprint if unchanged else None)
+            shard = None
+            totals["shards"] += 1
+            totals["documents"] += counts["documents"]
+            totals["rejected"] += counts["rejected"]
+            for stage, value in counts["seconds"].items():
+                totals["seconds"][stage] = totals["seconds"].get(stage, 0.0) + value
+            if progress:
+                progress(paths[name], counts)
+    finally:
+        if shard is not None:  # a failure mid-shard: nothing of it counts as done
+            shard.abandon()
     return totals
 
 
@@ -376,7 +408,12 @@ class _OutShard:
             self.writer.write_table(pa.Table.from_pylist(good, schema=_schema()))
             self.counts["documents"] += len(good)
 
-    def finish(self, read_rejections: list[Rejection], fingerprint: dict) -> dict:
+    def abandon(self) -> None:
+        self.writer.close()
+        self.partial.unlink(missing_ok=True)
+
+    def finish(self, read_rejections: list[Rejection], fingerprint: dict | None) -> dict:
+        """Rename the output into place; write the done marker unless ``fingerprint`` is None."""
         self.writer.close()
         rejections = read_rejections + self.rejections
         target = self.out / f"{self.name}.rejections.jsonl"
@@ -389,6 +426,9 @@ class _OutShard:
         os.replace(partial, target)
         self.counts["rejected"] = len(rejections)
         marker = self.out / f"{self.name}.done.json"
+        if fingerprint is None:
+            marker.unlink(missing_ok=True)
+            return self.counts
         marker.with_suffix(".tmp").write_text(json.dumps({**fingerprint, "documents": self.counts["documents"],
                                                           "rejected": self.counts["rejected"]}), encoding="utf-8")
         os.replace(marker.with_suffix(".tmp"), marker)
@@ -423,11 +463,13 @@ def load_shards(folder: str | Path, store, settings: Settings, *, batch: int = 2
     for shard in output_shards(folder):
         if not shard.exists():
             raise InvalidAction(f"{shard} is missing: its done marker is there, the shard is not")
+        marker = json.loads(shard.with_name(shard.name[: -len(".parquet")] + ".done.json").read_text(encoding="utf-8"))
+        matched = (marker.get("recipe") or {}).get("matching")  # None: not matched, `analyze` will
         for table in pq.ParquetFile(str(shard)).iter_batches(batch_size=batch):
             rows = table.to_pylist()
             for row in rows:
                 archive.put(row["raw"])
-            result = _retrying(lambda rows=rows: store.add_analysed(rows, index, match.VERSION), retry_seconds)
+            result = _retrying(lambda rows=rows: store.add_analysed(rows, index, matched), retry_seconds)
             for key in ("documents", "duplicates", "alerts"):
                 totals[key] += result[key]
         rejections = shard.with_name(shard.name[: -len(".parquet")] + ".rejections.jsonl")

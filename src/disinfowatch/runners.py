@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -122,13 +123,21 @@ class PoolRunner(_Base):
         window: deque[tuple[Any, Future, int]] = deque()
         limit = self.workers * self.ahead
 
+        def submit(item) -> Future:
+            try:
+                return pool.submit(_call, fn, item)
+            except BrokenProcessPool as exc:  # a worker died while we were away: the loop restarts
+                broken: Future = Future()
+                broken.set_exception(exc)
+                return broken
+
         def fill() -> None:
             while len(window) < limit:
                 try:
                     item = next(source)
                 except StopIteration:
                     return
-                window.append((item, pool.submit(_call, fn, item), 0))
+                window.append((item, submit(item), 0))
 
         fill()
         while window:
@@ -142,7 +151,9 @@ class PoolRunner(_Base):
                 self.restarts += 1
                 self.close()
                 pool = self._start(context)
-                window = deque((it, pool.submit(_call, fn, it), n + (i == 0)) for i, (it, _, n) in enumerate(window))
+                # Every unfinished item had a try; results already in are kept, not recomputed.
+                window = deque((it, f if f.done() and not f.cancelled() and f.exception() is None else submit(it), n + 1)
+                               for it, f, n in window)
                 continue
             window.popleft()
             yield result
@@ -156,6 +167,7 @@ class PoolRunner(_Base):
 
 
 def _dask_call(fn, item, context):
+    one_thread_per_worker()  # also on workers restarted after a crash (before any model loads)
     return fn(item, context)
 
 
@@ -193,7 +205,7 @@ class DaskRunner(_Base):
         source = iter(items)
         window: deque = deque()
         limit = max(1, self.workers) * self.ahead
-        counter = 0
+        counter, run = 0, uuid.uuid4().hex  # keys unique across calls and drivers sharing a scheduler
 
         def fill() -> None:
             nonlocal counter
@@ -204,7 +216,7 @@ class DaskRunner(_Base):
                     return
                 counter += 1
                 window.append(self.client.submit(_dask_call, fn, item, shared, pure=False, retries=2,
-                                                 key=f"{getattr(fn, '__name__', 'task')}-{counter}"))
+                                                 key=f"{getattr(fn, '__name__', 'task')}-{run}-{counter}"))
 
         fill()
         while window:

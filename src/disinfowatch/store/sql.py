@@ -459,11 +459,12 @@ class Store(AnalysisVerbs, VectorVerbs, CatalogueVerbs, AlertVerbs, PrimaryVerbs
                 count += 1
         return count
 
-    def add_analysed(self, rows: list[dict], index, match_version: str) -> dict:
+    def add_analysed(self, rows: list[dict], index, match_version: str | None) -> dict:
         """Documents analysed elsewhere (batch output rows: the documents table's columns plus
         ``analysis`` and ``alerts`` as JSON) in one transaction: a document whose content hash is
         stored, or a near-duplicate of one in ``index``, becomes an appearance of it; the others are
-        stored with their analysis and alerts. Idempotent: loading the rows again adds nothing.
+        stored with their analysis and alerts (``match_version`` None: the rows were not matched, so
+        they stay pending for `analyze`). Idempotent: loading the rows again adds nothing.
         ``index`` learns the new documents only once the transaction is committed."""
         from ..analyze import VERSION
         from ..batch import analysis_from_json, document_of
@@ -488,19 +489,27 @@ class Store(AnalysisVerbs, VectorVerbs, CatalogueVerbs, AlertVerbs, PrimaryVerbs
                 if existing is not None:
                     self._appearance(conn, existing, doc.url, doc.source, "exact-duplicate", 1.0)
                     counts["duplicates"] += 1
+                    if row.get("minhash"):  # a batch retried after its commit went through: still indexed
+                        learned.append((existing, row["minhash"]))
                     continue
-                doc_id, _ = self._add_document(conn, doc, row.get("minhash"))
+                doc_id, created = self._add_document(conn, doc, row.get("minhash"))
+                if not created:  # another writer stored it a moment ago: theirs stands
+                    counts["duplicates"] += 1
+                    continue
                 analysis = analysis_from_json(doc_id, doc.text, json.loads(row["analysis"]))
                 if analysis.version != VERSION:
                     raise StoreError(f"{row['item']}: analysed with {analysis.version}, this version is {VERSION}; "
                                      "analyse the shards again")
                 _save_analysis(conn, analysis)
-                ids = {kind: list(conn.execute(sa.select(table.c.id).where(table.c.document_id == doc_id)
-                                               .order_by(table.c.id)).scalars())
-                       for kind, table in (("sentence", t.sentences), ("claim", t.claims), ("quote", t.quotes))}
-                alerts = [Alert(a["kind"], a["item_kind"], ids[a["item_kind"]][a["item_index"]], doc_id, a["target"],
-                                a["score"], a["level"], a["evidence"]) for a in json.loads(row["alerts"] or "[]")]
-                counts["alerts"] += _save_alerts(conn, doc_id, alerts, match_version)
+                if match_version is not None:
+                    order = {"sentence": t.sentences.c.idx}
+                    ids = {kind: list(conn.execute(sa.select(table.c.id).where(table.c.document_id == doc_id)
+                                                   .order_by(order.get(kind, table.c.id))).scalars())
+                           for kind, table in (("sentence", t.sentences), ("claim", t.claims), ("quote", t.quotes))}
+                    alerts = [Alert(a["kind"], a["item_kind"], ids[a["item_kind"]][a["item_index"]], doc_id,
+                                    a["target"], a["score"], a["level"], a["evidence"])
+                              for a in json.loads(row["alerts"] or "[]")]
+                    counts["alerts"] += _save_alerts(conn, doc_id, alerts, match_version)
                 counts["documents"] += 1
                 if row.get("minhash"):
                     learned.append((doc_id, row["minhash"]))
