@@ -27,7 +27,7 @@ def analyze_batch(settings: Settings, inputs, output: str, *, checkworthiness: b
     total = sum(seconds.values()) or 1.0
     click.echo(f"analysed {result['shards']} shards into {output} ({result['skipped']} already done): "
                f"{result['documents']} documents, {result['rejected']} rejected, on {result['runner']} "
-               f"({result['workers']} workers)")
+               f"({result['workers']} worker{'' if result['workers'] == 1 else 's'})")
     if seconds:
         click.echo("stage time: " + ", ".join(f"{k} {v / total:.0%}" for k, v in sorted(seconds.items())))
     click.echo(f"next: disinfowatch load {output}")
