@@ -111,6 +111,9 @@ def main() -> None:
     parser.add_argument("--plot", help="write the figure here (PNG)")
     parser.add_argument("--json", help="write every figure here")
     parser.add_argument("--ceiling-only", action="store_true", help="only measure the embedding ceiling")
+    parser.add_argument("--growth-only", action="store_true", help="skip the runner comparison")
+    parser.add_argument("--no-embedding", action="store_true",
+                        help="analysis without check-worthiness and matching (what is not embedding), to reach big sizes")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     parser.add_argument("--embed-alone", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -132,12 +135,13 @@ def main() -> None:
         settings = load(overrides={"db": f"sqlite:///{tmp / 'catalogue.db'}", "archive_dir": str(tmp / "archive")})
         store = open_store(settings.db)
         started = time.perf_counter()
-        context = batch.context_from_store(store, settings)
+        context = batch.context_from_store(store, settings, checkworthiness=not args.no_embedding,
+                                           matching=not args.no_embedding)
         store.close()
-        print(f"catalogue: {len(context.targets)} texts embedded in {time.perf_counter() - started:.1f} s")
+        print(f"catalogue: {len(context.targets or ())} texts embedded in {time.perf_counter() - started:.1f} s")
         context_path = tmp / "context.pickle"
         context_path.write_bytes(pickle.dumps(context))
-        biggest = max([args.docs, *sizes])
+        biggest = max([0 if args.growth_only else args.docs, *sizes])
         started = time.perf_counter()
         generate_shards(tmp / "corpus", biggest, per_shard=PER_SHARD, seed=20)
         print(f"corpus: {biggest:,} articles in {biggest // PER_SHARD + (biggest % PER_SHARD > 0)} shards "
@@ -151,31 +155,35 @@ def main() -> None:
                     (folder / path.name).symlink_to(path)
             return folder
 
-        print(f"\nrunners on {args.docs:,} articles (full analysis)")
-        print(f"{'runner':8} {'workers':>7} {'docs':>6} {'seconds':>8} {'docs/s':>7} {'peak MB/worker':>15} {'embedding':>10}")
-        runs = []
-        for runner, workers in (("pool", 1), ("pool", 2), ("dask", 1), ("dask", 2)):
+        what = "without embedding" if args.no_embedding else "full analysis"
+        runs, efficiency = [], {}
+        if not args.growth_only:
+            print(f"\nrunners on {args.docs:,} articles ({what})")
+            print(f"{'runner':8} {'workers':>7} {'docs':>6} {'seconds':>8} {'docs/s':>7} {'peak MB/worker':>15} "
+                  f"{'embedding':>10}")
+        for runner, workers in () if args.growth_only else (("pool", 1), ("pool", 2), ("dask", 1), ("dask", 2)):
             figures = run(runner, workers, subset(args.docs), context_path, tmp)
             runs.append(figures)
             print(f"{runner:8} {workers:>7} {figures['documents']:>6} {figures['seconds']:>8.1f} {figures['rate']:>7.2f} "
                   f"{figures['peak_worker_mb']:>15.0f} {figures['embed_share']:>10.0%}")
-        efficiency = {"ceiling": ceiling()}
-        for runner in ("pool", "dask"):
+        if not args.growth_only:
+            efficiency["ceiling"] = ceiling()
+        for runner in () if args.growth_only else ("pool", "dask"):
             one, two = (next(r for r in runs if r["runner"] == runner and r["workers"] == n) for n in (1, 2))
             efficiency[runner] = two["rate"] / (2 * one["rate"])
             print(f"scaling efficiency, {runner}: {efficiency[runner]:.2f} (2-worker rate / 2 x 1-worker rate)")
 
-        print("\ngrowth with the corpus (dask, 2 workers)")
-        print(f"{'docs':>7} {'seconds':>8} {'docs/s':>7} {'s per 1,000':>12}")
+        print(f"\ngrowth with the corpus (dask, 2 workers, {what})")
+        print(f"{'docs':>7} {'seconds':>8} {'docs/s':>7} {'s per 1,000':>12} {'peak MB/worker':>15}")
         growth = []
         for n in sizes:
             figures = run("dask", 2, subset(n), context_path, tmp)
             growth.append({"size": n, **figures})
             print(f"{figures['documents']:>7} {figures['seconds']:>8.1f} {figures['rate']:>7.2f} "
-                  f"{1000 * figures['seconds'] / figures['documents']:>12.1f}")
+                  f"{1000 * figures['seconds'] / figures['documents']:>12.1f} {figures['peak_worker_mb']:>15.0f}")
     if args.json:
         Path(args.json).write_text(json.dumps({"runs": runs, "efficiency": efficiency, "growth": growth}, indent=2))
-    if args.plot:
+    if args.plot and runs:
         _plot(runs, growth, Path(args.plot))
         print(f"\nwrote {args.plot}")
 
