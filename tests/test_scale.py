@@ -85,6 +85,12 @@ def test_a_killed_dask_worker_loses_no_item():
         assert results == [n * n for n in range(40)]
 
 
+def test_two_dask_runners_on_one_machine_do_not_collide():
+    with get_runner("dask", workers=1) as first, get_runner("dask", workers=1) as second:
+        assert first.address != second.address
+        assert [v for v, _ in first.map(slow_square, range(3), 1)] == [v for v, _ in second.map(slow_square, range(3), 1)]
+
+
 def test_an_unknown_runner_is_a_clear_error():
     with pytest.raises(Exception, match="unknown runner 'spark'"):
         get_runner("spark")

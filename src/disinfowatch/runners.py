@@ -184,8 +184,10 @@ class DaskRunner(_Base):
         if address:
             self.client = Client(address, timeout=30)
         else:
+            # The scheduler serves HTTP (health, metrics) even without the dashboard, on :8787 unless
+            # told otherwise: a random port, so two runs on one machine do not collide.
             self._cluster = LocalCluster(n_workers=max(1, int(workers)), threads_per_worker=1, processes=True,
-                                         dashboard_address=None, memory_limit=memory_limit, silence_logs=logging.WARNING)
+                                         dashboard_address=":0", memory_limit=memory_limit, silence_logs=logging.WARNING)
             self.client = Client(self._cluster)
             self.client.run(one_thread_per_worker)
         self.workers = len(self.client.scheduler_info(n_workers=-1).get("workers", {})) or int(workers)
