@@ -183,36 +183,49 @@ def main() -> None:
                   f"{1000 * figures['seconds'] / figures['documents']:>12.1f} {figures['peak_worker_mb']:>15.0f}")
     if args.json:
         Path(args.json).write_text(json.dumps({"runs": runs, "efficiency": efficiency, "growth": growth}, indent=2))
-    if args.plot and runs:
-        _plot(runs, growth, Path(args.plot))
+    if args.plot:
+        _plot(runs, growth, Path(args.plot), what)
         print(f"\nwrote {args.plot}")
 
 
-def _plot(runs: list[dict], growth: list[dict], path: Path) -> None:
+def _plot(runs: list[dict], growth: list[dict], path: Path, what: str = "full analysis") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4), dpi=110)
+    if runs:
+        figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4), dpi=110)
+    else:
+        figure, right = plt.subplots(1, 1, figsize=(5.5, 4), dpi=110)
+        left = None
+    _growth(right, growth, what)
+    if left is not None:
+        _runners(left, runs)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+
+
+def _runners(left, runs: list[dict]) -> None:
     labels = [f"{r['runner']}\n{r['workers']} worker{'s' if r['workers'] > 1 else ''}" for r in runs]
     left.bar(labels, [r["rate"] for r in runs], color=["#999", "#444", "#9ab", "#357"])
     left.set_ylabel("documents per second")
     left.set_title("Full analysis, by runner")
+
+
+def _growth(right, growth: list[dict], what: str) -> None:
     sizes = [g["documents"] for g in growth]
     right.plot(sizes, [g["seconds"] for g in growth], marker="o", color="#357", label="wall time (s)")
     right.set_xlabel("documents in the corpus")
     right.set_ylabel("seconds (dask, 2 workers)")
-    right.set_title("Cost with corpus size")
+    right.set_title(f"Cost with corpus size ({what})")
     twin = right.twinx()
     twin.plot(sizes, [g["rate"] for g in growth], marker="s", linestyle="--", color="#c63", label="docs/s")
     twin.set_ylabel("documents per second")
     twin.set_ylim(0, max(g["rate"] for g in growth) * 1.3)
     lines = right.get_lines() + twin.get_lines()
     right.legend(lines, [line.get_label() for line in lines], loc="upper left", fontsize=8)
-    figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
 
 
 if __name__ == "__main__":
