@@ -88,6 +88,23 @@ def _init_worker(context) -> None:
     global _CONTEXT
     one_thread_per_worker()
     _CONTEXT = context
+    _exit_with_parent()
+
+
+def _exit_with_parent() -> None:
+    """A pool worker whose driver died (killed with SIGKILL, out of memory) exits instead of idling
+    on with its models in memory."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _call(fn, item):
